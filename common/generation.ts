@@ -1,0 +1,150 @@
+/**
+ * The generation request, its progress events and its result. This is the one shape that crosses
+ * every boundary: engine worker <-> Electron main <-> renderer (IPC) and server <-> browser
+ * (WebSocket). Keep it structured-clone and JSON friendly: plain objects, numbers, strings and
+ * Uint8Arrays only.
+ */
+import type { SerializedError } from './errors.ts';
+
+export type ExecutionProviderName = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export type SeedMode = 'emulsion' | 'torch-cpu';
+export type ResizeMode = 'crop' | 'fit' | 'stretch';
+
+/** An image given by path (CLI, main process) or as encoded bytes (drag and drop, paste). */
+export type ImageSource = { path: string } | { data: Uint8Array; name?: string };
+
+export interface InitImage {
+  image: ImageSource;
+  /** 0 keeps the input (through the VAE), 1 ignores it. diffusers' `strength`. */
+  strength: number;
+  resize: ResizeMode;
+}
+
+export interface ControlUnit {
+  image: ImageSource;
+  /** Folder holding the ControlNet ONNX model. */
+  model: string;
+  preprocessor: 'none' | 'canny' | 'scribble' | 'threshold' | 'invert' | 'depth' | 'pose';
+  /** Preprocessor settings, e.g. `{ low: 100, high: 200 }` for canny. */
+  params?: Record<string, number>;
+  scale: number;
+  /** Fractions of the denoising steps during which the unit is active. */
+  start: number;
+  end: number;
+}
+
+export interface RefinerPass {
+  model: string;
+  /** Fraction of the steps after which the refiner takes over (diffusers' denoising_end). */
+  start: number;
+}
+
+export interface HiresFix {
+  scale: number;
+  strength: number;
+  steps: number;
+  upscaler: 'latent' | 'image';
+}
+
+export interface GenerateRequest {
+  /** Model folder in the diffusers ONNX layout. Omitted: the bundled demo model. */
+  model?: string;
+  prompt: string;
+  negativePrompt: string;
+  steps: number;
+  cfg: number;
+  /** A display name users know ("Euler a", "DPM++ 2M Karras") or a diffusers class name. */
+  scheduler: string;
+  seed: number;
+  seedMode: SeedMode;
+  width: number;
+  height: number;
+  batch: number;
+  init?: InitImage;
+  mask?: { image: ImageSource; blur: number; onlyMasked: boolean; padding: number };
+  control?: ControlUnit[];
+  refiner?: RefinerPass;
+  hires?: HiresFix;
+  provider: ExecutionProviderName;
+}
+
+/** Defaults a caller may start from; the engine itself still validates every field. */
+export const DEFAULT_REQUEST: Omit<GenerateRequest, 'prompt'> = {
+  negativePrompt: '',
+  steps: 20,
+  cfg: 7,
+  scheduler: 'Euler a',
+  seed: 0,
+  seedMode: 'emulsion',
+  width: 512,
+  height: 512,
+  batch: 1,
+  provider: 'auto',
+};
+
+export interface StageTimings {
+  tokenize: number;
+  textEncoder: number;
+  /** One entry per UNet step (all model calls of that step, CFG halves and ControlNets included). */
+  unet: number[];
+  vaeEncode?: number;
+  vaeDecode: number;
+  postprocess: number;
+}
+
+export interface Timings {
+  totalMs: number;
+  /** Time spent inside onnxruntime's session.run, summed over every call. */
+  sessionRunMs: number;
+  /** Session creation, when this job had to load models. */
+  loadMs: number;
+  stages: StageTimings;
+}
+
+export interface GeneratedImage {
+  /** PNG bytes, no metadata chunks (the writer adds them). */
+  png: Uint8Array;
+  width: number;
+  height: number;
+  /** The seed that reproduces this image alone (seed + index in `emulsion` mode). */
+  seed: number;
+  index: number;
+}
+
+export interface GenerateResult {
+  images: GeneratedImage[];
+  /** The request after defaults were applied and names resolved. */
+  request: GenerateRequest & { model: string };
+  /** The diffusers class and options the scheduler name resolved to. */
+  scheduler: { className: string; displayName: string };
+  /** The execution provider that actually ran the UNet. */
+  provider: string;
+  modelName: string;
+  timings: Timings;
+  warnings: string[];
+  /** Preprocessed control hints as PNG, in unit order, for showing the user. */
+  controlHints?: Uint8Array[];
+}
+
+/** Progress is a tagged union on `status`, the same shape from the worker to the zustand store. */
+export type JobEvent =
+  | { status: 'queued'; jobId: string; position: number }
+  | { status: 'loading'; jobId: string; component: string }
+  | { status: 'started'; jobId: string; totalSteps: number; provider: string }
+  | {
+      status: 'step';
+      jobId: string;
+      step: number;
+      totalSteps: number;
+      elapsedMs: number;
+      msPerStep: number;
+      /** A cheap latent-to-RGB preview (PNG), when previews are on. */
+      preview?: Uint8Array;
+    }
+  | { status: 'decoding'; jobId: string }
+  | { status: 'warning'; jobId: string; message: string }
+  | { status: 'done'; jobId: string; result: GenerateResult }
+  | { status: 'cancelled'; jobId: string }
+  | { status: 'error'; jobId: string; error: SerializedError };
+
+export type JobStatus = JobEvent['status'];

@@ -1,0 +1,32 @@
+/**
+ * Text clean-up and pre-tokenization of the CLIP tokenizer, following the Hugging Face fast
+ * CLIP tokenizer (transformers `convert_slow_tokenizer.py` `CLIPConverter`): NFC, every run of
+ * white space to one space, lowercase; then the CLIP word pattern (onnx-contract.md §6).
+ *
+ * NOTE: openai's original also runs ftfy and unescapes HTML entities (`&amp;` → `&`); the
+ * Hugging Face tokenizers that diffusers uses do not unescape, and neither do we. Without ftfy
+ * the HF *slow* tokenizer falls back to BERT's BasicTokenizer, which also puts spaces around CJK
+ * ideographs and drops control characters; the fast tokenizer and openai's keep both, as we do.
+ */
+
+export const START_OF_TEXT = '<|startoftext|>';
+export const END_OF_TEXT = '<|endoftext|>';
+
+// `\s` here means Unicode White_Space, as in the Rust (Oniguruma) regex the HF tokenizer runs:
+// it includes U+0085 and excludes U+FEFF, unlike JavaScript's `\s`.
+const WHITE_SPACE_RUN = /\p{White_Space}+/gu;
+
+// Specials, English contractions, letter runs, single digits, and runs of everything else.
+// White space matches nothing and so separates words.
+const WORD_PATTERN =
+  /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}]+/gu;
+
+/** NFC, collapse and trim white space, lowercase. */
+export function cleanText(text: string): string {
+  return text.normalize('NFC').replace(WHITE_SPACE_RUN, ' ').trim().toLowerCase();
+}
+
+/** Splits cleaned text into the words that BPE encodes one at a time. */
+export function splitWords(cleaned: string): string[] {
+  return cleaned.match(WORD_PATTERN) ?? [];
+}

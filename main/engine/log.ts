@@ -42,6 +42,11 @@ export function setLogSink(sink: LogSink): void {
   state.sink = sink;
 }
 
+/** Passes a record made elsewhere (e.g. in the engine worker) through this process's sink. */
+export function writeRecord(record: LogRecord): void {
+  if (RANK[record.level] >= RANK[state.level]) state.sink(record);
+}
+
 export function formatRecord(record: LogRecord): string {
   const time = new Date(record.time).toISOString();
   const data = record.data ? ' ' + JSON.stringify(record.data) : '';

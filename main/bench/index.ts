@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: speed figures, measured rather than asserted in tests. Each benchmark prints
+ * one line of JSON so results can be compared across machines and commits.
+ */
+import type { CliIo } from '../cli/generate.ts';
+import { benchDemoGeneration } from './generation.ts';
+
+export interface BenchResult {
+  name: string;
+  [figure: string]: unknown;
+}
+
+type Bench = { name: string; run: () => Promise<BenchResult> };
+
+/** Other modules add their benchmarks here (gallery search, safety classifier, tokenizer...). */
+export const BENCHMARKS: Bench[] = [{ name: 'demo-generation', run: benchDemoGeneration }];
+
+export async function runBenchmarks(argv: string[], io: CliIo): Promise<number> {
+  const only = argv.filter((a) => !a.startsWith('--'));
+  const selected = only.length ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS;
+  if (only.length && selected.length !== only.length) {
+    io.stderr(`emulsion bench: known benchmarks are ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+    return 2;
+  }
+  for (const bench of selected) io.stdout(JSON.stringify(await bench.run()) + '\n');
+  return 0;
+}

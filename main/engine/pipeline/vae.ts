@@ -1,0 +1,82 @@
+/**
+ * VAE encode (img2img) and decode. Latents live in UNet space: encoder output × scaling_factor,
+ * ÷ scaling_factor before decoding (Rombach et al. 2022, §4.3.2; diffusers AutoencoderKL).
+ */
+import type { LoadedModel } from '../model/loaded-model.ts';
+import type { ModelCache } from '../model/loaded-model.ts';
+import { makeTensor, toFloat32 } from '../ort/tensors.ts';
+import type { NoiseSource } from '../schedulers/types.ts';
+
+/**
+ * Encodes one [1,3,H,W] image in [−1,1] for each batch item and returns scaled latents.
+ * With `latent_parameters` the posterior is sampled here (seedable): z = μ + exp(½·logvar)·ε, with
+ * logvar clamped to [−30, 20] as diffusers' DiagonalGaussianDistribution does.
+ */
+export async function encodeImage(
+  cache: ModelCache,
+  model: LoadedModel,
+  image: Float32Array,
+  height: number,
+  width: number,
+  batch: number,
+  noise: NoiseSource,
+): Promise<Float32Array> {
+  const { session, contract } = await cache.vaeEncoder(model);
+  const feeds = {
+    sample: makeTensor(contract.sampleType, image, [1, 3, height, width], 'vae_encoder sample'),
+  };
+  const out = await session.run(feeds, [contract.output]);
+  const tensor = out[contract.output];
+  const data = toFloat32(tensor);
+  const [, channels, h, w] = tensor.dims;
+  const per = 4 * h * w;
+  const sf = model.folder.scalingFactor;
+  let latent: Float32Array;
+  if (contract.output === 'latent_parameters') {
+    if (channels !== 8)
+      throw new Error(`vae_encoder latent_parameters has ${channels} channels; expected 8`);
+    const eps = noise.next(per * batch);
+    const result = new Float32Array(per * batch);
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < per; i++) {
+        const logvar = Math.min(20, Math.max(-30, data[per + i]));
+        result[b * per + i] = (data[i] + Math.exp(0.5 * logvar) * eps[b * per + i]) * sf;
+      }
+    }
+    return result;
+  }
+  latent = new Float32Array(per * batch);
+  for (let b = 0; b < batch; b++) for (let i = 0; i < per; i++) latent[b * per + i] = data[i] * sf;
+  return latent;
+}
+
+/** Decodes one image at a time (fp16 decoders misbehave at batch > 1, per diffusers' ONNX pipeline). */
+export async function decodeLatents(
+  model: LoadedModel,
+  latents: Float32Array,
+  batch: number,
+  h: number,
+  w: number,
+  channels: number,
+): Promise<{ data: Float32Array; height: number; width: number }[]> {
+  const { session, contract } = model.vaeDecoder;
+  const per = channels * h * w;
+  const sf = model.folder.scalingFactor;
+  const images = [];
+  for (let b = 0; b < batch; b++) {
+    const z = new Float32Array(per);
+    for (let i = 0; i < per; i++) z[i] = latents[b * per + i] / sf;
+    const feeds = {
+      latent_sample: makeTensor(
+        contract.latentType,
+        z,
+        [1, channels, h, w],
+        'vae_decoder latent_sample',
+      ),
+    };
+    const out = await session.run(feeds, [contract.output]);
+    const tensor = out[contract.output];
+    images.push({ data: toFloat32(tensor), height: tensor.dims[2], width: tensor.dims[3] });
+  }
+  return images;
+}

@@ -1,0 +1,235 @@
+/**
+ * The studio service: one handler per call in the contract, shared by the Electron IPC host and
+ * the local server. It knows nothing about Electron; the host passes in what differs (a folder
+ * dialog, "open with the OS").
+ */
+import { EmulsionError, invalidArgument, serializeError } from '../../common/errors.ts';
+import type { JobEvent } from '../../common/generation.ts';
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  FolderChoice,
+  SchedulerInfo,
+  StudioGenerateRequest,
+  StudioJobEvent,
+  StudioModel,
+  StudioSettings,
+} from '../../common/ipc.ts';
+import { createLogger } from '../engine/log.ts';
+import type { EngineClient, ModelInfo } from '../engine/worker/types.ts';
+import { listOutputs, saveImages } from './outputs.ts';
+import { resolveInside } from './paths.ts';
+import type { SettingsStore } from './settings.ts';
+
+const log = createLogger('studio');
+
+export type StudioHandlers = {
+  [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>>;
+};
+
+export interface StudioHost {
+  engine: EngineClient;
+  settings: SettingsStore;
+  /** Scheduler names users know, from the engine's catalogue. */
+  schedulers: () => SchedulerInfo[];
+  /** Folders besides the models and output folders that `openPath` may open (e.g. logs). */
+  extraRoots?: string[];
+  /** Shows a folder dialog; absent in server mode, where the path is typed in Settings. */
+  pickFolder?: (title: string, current: string) => Promise<string | null>;
+  /** Opens a file or folder with the OS; absent in server mode. */
+  openInOs?: (path: string) => Promise<void>;
+  /** The output writer (seam for issue 7's metadata writer). */
+  saveImages?: typeof saveImages;
+}
+
+export interface Studio {
+  handlers: StudioHandlers;
+  onEvent(listener: (event: StudioJobEvent) => void): () => void;
+  /** The folders the renderer may reach (openPath, the image protocol). */
+  roots(): string[];
+  dispose(): void;
+}
+
+function toStudioModel(m: ModelInfo): StudioModel {
+  return {
+    path: m.path,
+    name: m.name,
+    family: m.family,
+    defaults: { ...m.defaults },
+    bundled: m.bundled,
+  };
+}
+
+export function createStudio(host: StudioHost): Studio {
+  const { engine, settings } = host;
+  const save = host.saveImages ?? saveImages;
+  const listeners = new Set<(event: StudioJobEvent) => void>();
+  const ownJobs = new Set<string>();
+  let models: StudioModel[] | null = null;
+  let lastUsed: string | null = null;
+  let submitting: JobEvent[] | null = null;
+
+  const emit = (event: StudioJobEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        log.error(`Job event listener failed: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  async function forward(event: JobEvent): Promise<void> {
+    if (!ownJobs.has(event.jobId)) return;
+    if (event.status === 'started') lastUsed = event.provider;
+    if (event.status !== 'done') {
+      if (event.status === 'cancelled' || event.status === 'error') ownJobs.delete(event.jobId);
+      emit(event);
+      return;
+    }
+    ownJobs.delete(event.jobId);
+    lastUsed = event.result.provider;
+    try {
+      const files = await save(settings.get().outputFolder, event.result);
+      emit({ ...event, files });
+    } catch (err) {
+      log.error(`Could not save the images of job ${event.jobId}: ${(err as Error).message}`);
+      emit({ ...event, files: [], saveError: serializeError(err) });
+    }
+  }
+
+  const unsubscribe = engine.onEvent((event) => {
+    if (submitting) submitting.push(event);
+    else void forward(event);
+  });
+
+  async function knownModels(): Promise<StudioModel[]> {
+    if (!models)
+      models = (await engine.listModels([settings.get().modelsFolder])).map(toStudioModel);
+    return models;
+  }
+
+  async function checkModel(field: string, value: string | undefined): Promise<void> {
+    if (value === undefined) return;
+    const list = await knownModels();
+    if (!list.some((m) => m.path === value)) {
+      throw invalidArgument(
+        field,
+        value,
+        'a model from the models list',
+        'Reload the models list and pick again.',
+      );
+    }
+  }
+
+  async function validateAgainstState(request: StudioGenerateRequest): Promise<void> {
+    await checkModel('model', request.model);
+    await checkModel('refiner.model', request.refiner?.model);
+    for (const [i, unit] of (request.control ?? []).entries()) {
+      await checkModel(`control[${i}].model`, unit.model);
+    }
+    const names = host.schedulers().map((s) => s.name);
+    if (names.length > 0 && !names.includes(request.scheduler)) {
+      throw invalidArgument('scheduler', request.scheduler, names);
+    }
+  }
+
+  async function chooseFolder(
+    key: 'modelsFolder' | 'outputFolder',
+    title: string,
+  ): Promise<FolderChoice> {
+    if (!host.pickFolder) {
+      throw new EmulsionError(
+        'INVALID_ARGUMENT',
+        'Folder dialogs need the desktop app; in server mode, type the folder path in Settings.',
+        { field: key },
+      );
+    }
+    const picked = await host.pickFolder(title, settings.get()[key]);
+    if (picked === null) return { chosen: false, settings: settings.get() };
+    const next = await settings.update({ [key]: picked });
+    if (key === 'modelsFolder') models = null;
+    return { chosen: true, settings: next };
+  }
+
+  const roots = () => {
+    const s = settings.get();
+    return [s.outputFolder, s.modelsFolder, ...(host.extraRoots ?? [])];
+  };
+
+  const handlers: StudioHandlers = {
+    async generate(request) {
+      await validateAgainstState(request);
+      submitting = [];
+      let jobId: string;
+      let early: JobEvent[];
+      try {
+        const handle = engine.generate(request);
+        jobId = handle.jobId;
+        // Outcomes arrive as events; the promise is only kept from rejecting unobserved.
+        handle.result.catch(() => undefined);
+      } finally {
+        early = submitting;
+        submitting = null;
+      }
+      ownJobs.add(jobId);
+      for (const event of early) void forward(event);
+      return { jobId };
+    },
+    async cancel({ jobId }) {
+      if (!ownJobs.has(jobId)) {
+        throw invalidArgument('jobId', jobId, 'the id of a queued or running job');
+      }
+      engine.cancel(jobId);
+      return null;
+    },
+    listModels: () => knownModels(),
+    async reloadModels() {
+      await engine.unloadModels();
+      models = null;
+      return knownModels();
+    },
+    chooseModelsFolder: () => chooseFolder('modelsFolder', 'Choose the models folder'),
+    chooseOutputFolder: () => chooseFolder('outputFolder', 'Choose the output folder'),
+    listOutputs: () => listOutputs(settings.get().outputFolder),
+    getSettings: async () => settings.get(),
+    async setSettings(patch) {
+      const before: StudioSettings = settings.get();
+      const next = await settings.update(patch);
+      if (next.modelsFolder !== before.modelsFolder) models = null;
+      return next;
+    },
+    async openPath({ path }) {
+      const real = await resolveInside('path', path, roots());
+      if (!host.openInOs) {
+        throw new EmulsionError(
+          'INVALID_ARGUMENT',
+          'Opening files with the OS needs the desktop app.',
+          {
+            field: 'path',
+          },
+        );
+      }
+      await host.openInOs(real);
+      return null;
+    },
+    listSchedulers: async () => host.schedulers(),
+    async getProviders() {
+      return { available: await engine.providers(), selected: settings.get().provider, lastUsed };
+    },
+  };
+
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    roots,
+    dispose: () => {
+      unsubscribe();
+      listeners.clear();
+    },
+  };
+}

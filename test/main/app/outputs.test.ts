@@ -43,10 +43,9 @@ describe('saveImages()', () => {
     const first = await saveImages(dir, resultWith([7]), when);
     const second = await saveImages(dir, resultWith([7]), when);
     expect(path.basename(second[0])).toBe('20250102-030405-7-1.png');
-    expect((await fs.readdir(dir)).sort()).toEqual([
-      path.basename(first[0]),
-      path.basename(second[0]),
-    ]);
+    expect((await fs.readdir(dir)).sort()).toEqual(
+      [path.basename(first[0]), path.basename(second[0])].sort(),
+    );
   });
 
   it('fails with IO_ERROR naming the folder when it cannot be created', async () => {

@@ -16,17 +16,29 @@ export const END_OF_TEXT = '<|endoftext|>';
 // it includes U+0085 and excludes U+FEFF, unlike JavaScript's `\s`.
 const WHITE_SPACE_RUN = /\p{White_Space}+/gu;
 
-// Specials, English contractions, letter runs, single digits, and runs of everything else.
-// White space matches nothing and so separates words.
-const WORD_PATTERN =
-  /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}]+/gu;
+// The HF tokenizers cut special tokens out of the text before the word pattern runs, so
+// "!<|endoftext|>" is "!" then the special, not one punctuation run.
+const SPECIAL_TOKEN = /(<\|startoftext\|>|<\|endoftext\|>)/;
 
-/** NFC, collapse and trim white space, lowercase. */
+// English contractions, letter runs, single digits, and runs of everything else. White space
+// matches nothing and so separates words.
+const WORD_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}]+/gu;
+
+/**
+ * NFC, white space runs to one space, lowercase. No trim: edge spaces never reach a word, and
+ * JavaScript's trim() would also remove U+FEFF, which CLIP encodes.
+ */
 export function cleanText(text: string): string {
-  return text.normalize('NFC').replace(WHITE_SPACE_RUN, ' ').trim().toLowerCase();
+  return text.normalize('NFC').replace(WHITE_SPACE_RUN, ' ').toLowerCase();
 }
 
-/** Splits cleaned text into the words that BPE encodes one at a time. */
+/** Splits cleaned text into special tokens and the words that BPE encodes one at a time. */
 export function splitWords(cleaned: string): string[] {
-  return cleaned.match(WORD_PATTERN) ?? [];
+  const words: string[] = [];
+  cleaned.split(SPECIAL_TOKEN).forEach((piece, i) => {
+    // split() with a capture group puts the separators at odd indices.
+    if (i % 2 === 1) words.push(piece);
+    else for (const match of piece.matchAll(WORD_PATTERN)) words.push(match[0]);
+  });
+  return words;
 }

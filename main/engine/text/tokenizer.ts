@@ -95,11 +95,14 @@ export class ClipTokenizer {
     return { ids, tokenCount: kept.length, truncatedText };
   }
 
-  /** Text of content ids: specials and padding are skipped, `</w>` becomes a space. */
+  /**
+   * Text of content ids, with BOS and EOS skipped and `</w>` read as a space. Padding is skipped
+   * only where it is EOS (SD 1.x): SD 2.x pads with "!", which content can hold too.
+   */
   decode(ids: readonly number[]): string {
     let joined = '';
     for (const id of ids) {
-      if (id === this.bosId || id === this.eosId || id === this.padId) continue;
+      if (id === this.bosId || id === this.eosId) continue;
       joined += this.tokens[id] ?? '';
     }
     return byteCharsToText(joined).replaceAll(END_OF_WORD, ' ').replace(/ +/g, ' ').trim();
@@ -122,7 +125,8 @@ export function loadTokenizer(
   options: ReadTokenizerOptions = {},
 ): Promise<ClipTokenizer> {
   if (typeof tokenizerFolder !== 'string' || tokenizerFolder === '') {
-    throw invalidArgument('tokenizerFolder', tokenizerFolder, 'the path of a tokenizer/ folder');
+    const error = invalidArgument('tokenizerFolder', tokenizerFolder, 'a tokenizer/ folder path');
+    return Promise.reject(error);
   }
   const folder = path.resolve(tokenizerFolder);
   const key = `${folder}\u0000${options.fallbackPadToken ?? ''}`;

@@ -160,6 +160,12 @@ describe('ClipTokenizer.encode', () => {
 });
 
 describe('ClipTokenizer.decode', () => {
+  it('keeps "!" in dropped text although SD 2.x pads with it', () => {
+    const result = sd2.encodeWithInfo(Array(75).fill('cat').join(' ') + ' wow!');
+    expect(result.ids[76]).toBe(EOS);
+    expect(result.truncatedText).toBe('wow !');
+  });
+
   it('turns ids back into lowercase text without specials or padding', () => {
     expect(sd1.decode(sd1.encode('A Photo of a CAFÉ!'))).toBe('a photo of a café !');
   });
@@ -271,8 +277,8 @@ describe('loadTokenizer', () => {
     expect(error.message).toContain('line 3');
   });
 
-  it('rejects a folder argument that is not a path', () => {
-    expect(() => loadTokenizer('')).toThrow(/`tokenizerFolder` must be/);
+  it('rejects a folder argument that is not a path', async () => {
+    await expect(loadTokenizer('')).rejects.toThrow(/`tokenizerFolder` must be/);
   });
 });
 

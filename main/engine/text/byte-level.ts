@@ -29,7 +29,7 @@ export function textToByteChars(text: string): string[] {
   return chars;
 }
 
-/** Inverse of `textToByteChars` on a joined token string; characters outside the alphabet are kept as UTF-8. */
+/** Inverse of `textToByteChars` on joined tokens; characters outside the alphabet stay as they are. */
 export function byteCharsToText(chars: string): string {
   const bytes: number[] = [];
   for (const char of chars) {

@@ -99,7 +99,8 @@ async function requireFolder(folder: string): Promise<void> {
   if (!info?.isDirectory()) {
     throw new EmulsionError(
       'MODEL_INVALID',
-      `Tokenizer folder ${folder} does not exist or is not a folder; it must hold vocab.json and merges.txt.`,
+      `Tokenizer folder ${folder} does not exist or is not a folder; ` +
+        'it must hold vocab.json and merges.txt.',
       { file: folder },
     );
   }
@@ -162,7 +163,8 @@ function parseVocab(text: string, file: string): Map<string, number> {
     if (!Number.isInteger(id) || (id as number) < 0) {
       throw new EmulsionError(
         'MODEL_INVALID',
-        `Tokenizer file ${file} gives token ${formatValue(token)} the id ${formatValue(id)}; ids must be integers of 0 or more.`,
+        `Tokenizer file ${file} gives token ${formatValue(token)} the id ${formatValue(id)}; ` +
+          'ids must be integers of 0 or more.',
         { file, received: id },
       );
     }
@@ -183,7 +185,8 @@ function parseMerges(text: string, file: string): Map<string, number> {
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
       throw new EmulsionError(
         'MODEL_INVALID',
-        `Tokenizer file ${file} line ${i + 1} must be two symbols separated by one space; found ${formatValue(line)}.`,
+        `Tokenizer file ${file} line ${i + 1} must be two symbols separated by one space; ` +
+          `found ${formatValue(line)}.`,
         { file, received: line },
       );
     }
@@ -202,7 +205,8 @@ function tokenText(value: unknown, file: string, key: string): string | undefine
   }
   throw new EmulsionError(
     'MODEL_INVALID',
-    `Tokenizer file ${file} field ${key} must be a token string or {"content": string}; found ${formatValue(value)}.`,
+    `Tokenizer file ${file} field ${key} must be a token string or {"content": string}; ` +
+      `found ${formatValue(value)}.`,
     { file, field: key, received: value },
   );
 }
@@ -213,7 +217,8 @@ function parseMaxLength(value: unknown, file: string): number | undefined {
   if (!Number.isInteger(value) || (value as number) < 3) {
     throw new EmulsionError(
       'MODEL_INVALID',
-      `Tokenizer file ${file} field model_max_length must be an integer of 3 or more (BOS, one token, EOS); found ${formatValue(value)}.`,
+      `Tokenizer file ${file} field model_max_length must be an integer of 3 or more ` +
+        `(BOS, one token, EOS); found ${formatValue(value)}.`,
       { file, field: 'model_max_length', received: value },
     );
   }

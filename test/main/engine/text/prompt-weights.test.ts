@@ -92,7 +92,7 @@ describe('parsePromptAttention', () => {
 
 describe('tokenizeWeighted', () => {
   for (const c of reference.weighted) {
-    it(`gives reference ids and per-token weights for ${JSON.stringify(c.prompt).slice(0, 60)}`, () => {
+    it(`gives reference ids and token weights for ${JSON.stringify(c.prompt).slice(0, 50)}`, () => {
       const ids: number[] = [];
       const weights: number[] = [];
       for (const f of c.fragments) {

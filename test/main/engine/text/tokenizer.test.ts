@@ -297,7 +297,7 @@ describe('ClipTokenizer with a hand-made vocabulary', () => {
     'merges.txt': '#version: 0.2\na b</w>\nb a\n',
   };
 
-  it('merges by rank and maps a symbol missing from the vocabulary to the unknown token', async () => {
+  it('merges by rank and maps symbols missing from the vocabulary to unknown', async () => {
     const tokenizer = await loadTokenizer(makeTokenizerFolder('none', tiny));
     expect(tokenizer.tokenize('ab')).toEqual([4]);
     expect(tokenizer.tokenize('a b')).toEqual([2, 3]);

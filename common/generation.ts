@@ -9,6 +9,8 @@ import type { SerializedError } from './errors.ts';
 export type ExecutionProviderName = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type SeedMode = 'emulsion' | 'torch-cpu';
 export type ResizeMode = 'crop' | 'fit' | 'stretch';
+/** `latent`: a cheap linear latent→RGB image with every step event; `off`: none. */
+export type PreviewMode = 'off' | 'latent';
 
 /** An image given by path (CLI, main process) or as encoded bytes (drag and drop, paste). */
 export type ImageSource = { path: string } | { data: Uint8Array; name?: string };
@@ -66,6 +68,7 @@ export interface GenerateRequest {
   refiner?: RefinerPass;
   hires?: HiresFix;
   provider: ExecutionProviderName;
+  preview: PreviewMode;
 }
 
 /** Defaults a caller may start from; the engine itself still validates every field. */
@@ -80,6 +83,7 @@ export const DEFAULT_REQUEST: Omit<GenerateRequest, 'prompt'> = {
   height: 512,
   batch: 1,
   provider: 'auto',
+  preview: 'off',
 };
 
 export interface StageTimings {

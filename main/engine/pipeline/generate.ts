@@ -18,6 +18,7 @@ import type { NoiseSource, Scheduler } from '../schedulers/types.ts';
 import { encodePrompt } from '../text/encode.ts';
 import { encodePng, readImageRgb, rgbToTensor, tensorToRgb } from '../image/io.ts';
 import { jobNoise } from './noise.ts';
+import { latentPreview, previewFactors } from './preview.ts';
 import { predictNoise, type Conditioning, type LatentShape } from './unet.ts';
 import { decodeLatents, encodeImage } from './vae.ts';
 
@@ -118,13 +119,20 @@ export async function generate(
     latents = scheduler.step(eps, t, latents, noise);
 
     stages.unet.push(performance.now() - stepStart);
+
+    // Report progress, with a cheap preview of the first image's predicted x0.
     const elapsedMs = performance.now() - loopStart;
+    const preview =
+      request.preview === 'latent'
+        ? await stepPreview(model, scheduler, latents, shape)
+        : undefined;
     emit({
       status: 'step',
       step: i + 1,
       totalSteps: timesteps.length,
       elapsedMs,
       msPerStep: elapsedMs / (i + 1),
+      ...(preview ? { preview } : {}),
     });
   }
   throwIfCancelled(ctx.signal);
@@ -162,6 +170,17 @@ export async function generate(
     timings: { totalMs, sessionRunMs: cache.clock.sessionRunMs - runBefore, loadMs, stages },
     warnings,
   };
+}
+
+async function stepPreview(
+  model: LoadedModel,
+  scheduler: Scheduler,
+  latents: Float32Array,
+  shape: LatentShape,
+): Promise<Uint8Array> {
+  const source = scheduler.predictedOriginal ?? latents;
+  const rgb = latentPreview(source, 0, shape.height, shape.width, previewFactors(model.folder));
+  return encodePng(rgb, shape.width, shape.height);
 }
 
 async function encodeConditioning(

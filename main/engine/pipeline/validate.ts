@@ -9,6 +9,7 @@ import {
   type GenerateRequest,
   type ImageSource,
   type InitImage,
+  type PreviewMode,
   type ResizeMode,
   type SeedMode,
 } from '../../../common/generation.ts';
@@ -27,6 +28,7 @@ export const LIMITS = {
 
 const SEED_MODES: readonly SeedMode[] = ['emulsion', 'torch-cpu'];
 const RESIZE_MODES: readonly ResizeMode[] = ['crop', 'fit', 'stretch'];
+const PREVIEW_MODES: readonly PreviewMode[] = ['off', 'latent'];
 const UNSUPPORTED = ['mask', 'control', 'refiner', 'hires'] as const;
 
 function integer(field: string, value: unknown, min: number, max: number, hint?: string): number {
@@ -122,7 +124,11 @@ export function validateRequest(input: GenerateInput): GenerateRequest {
     height: size('height', merged.height),
     batch: integer('batch', merged.batch, 1, LIMITS.maxBatch),
     provider: validateProvider(merged.provider),
+    preview: merged.preview,
   };
+  if (!PREVIEW_MODES.includes(request.preview)) {
+    throw invalidArgument('preview', merged.preview, PREVIEW_MODES);
+  }
   if (!request.scheduler) throw invalidArgument('scheduler', merged.scheduler, 'a scheduler name');
   if (!SEED_MODES.includes(request.seedMode)) {
     throw invalidArgument('seedMode', merged.seedMode, SEED_MODES);

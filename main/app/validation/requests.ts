@@ -82,6 +82,7 @@ const generateShape = object(
     height: size,
     batch: integer(1, EDGE_LIMITS.maxBatch),
     provider: oneOf(PROVIDERS),
+    preview: oneOf(['off', 'latent'] as const),
     init: object({ image, strength: fraction, resize: oneOf(['crop', 'fit', 'stretch'] as const) }),
     control: arrayOf(controlUnit, EDGE_LIMITS.maxControlUnits),
     refiner: object({ model: modelPath, start: fraction }),

@@ -91,6 +91,7 @@ export const BASE_REQUEST = {
   height: 64,
   batch: 1,
   provider: 'auto' as const,
+  preview: 'off' as const,
 };
 
 export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {

@@ -16,6 +16,7 @@ const valid = {
   height: 512,
   batch: 1,
   provider: 'auto',
+  preview: 'off',
 };
 
 function fieldOf(payload: unknown): string | undefined {

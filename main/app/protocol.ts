@@ -1,0 +1,60 @@
+/**
+ * The `emulsion-image://` protocol handler. It answers only GET requests for image files whose
+ * real path lies inside one of the app's own folders (output, models, logs); anything else is a
+ * 403 or 404 with no body that says what exists on disk.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { CustomScheme } from 'electron';
+import { createLogger } from '../engine/log.ts';
+import { IMAGE_SCHEME } from './image-scheme.ts';
+import { resolveInside } from './paths.ts';
+import { absolutePath } from './validation/schema.ts';
+
+const log = createLogger('protocol');
+
+export const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/** Registered before `app.ready`: standard + secure so CSP and fetch treat it like https. */
+export const IMAGE_SCHEME_PRIVILEGES: CustomScheme = {
+  scheme: IMAGE_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true },
+};
+
+export function createImageHandler(roots: () => readonly string[]) {
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== 'GET') return new Response(null, { status: 405 });
+    let target: string;
+    try {
+      const url = new URL(request.url);
+      if (url.protocol !== `${IMAGE_SCHEME}:` || url.host !== 'local') throw new Error('bad host');
+      target = absolutePath()(decodeURIComponent(url.pathname.slice(1)), 'path');
+    } catch {
+      return new Response(null, { status: 400 });
+    }
+    const type = IMAGE_TYPES[path.extname(target).toLowerCase()];
+    if (!type) return new Response(null, { status: 403 });
+    let real: string;
+    try {
+      real = await resolveInside('path', target, roots());
+    } catch {
+      log.warn(`Refused an image request outside the app folders: ${target}`);
+      return new Response(null, { status: 403 });
+    }
+    const data = await fs.readFile(real).catch(() => null);
+    if (!data) return new Response(null, { status: 404 });
+    return new Response(new Uint8Array(data), {
+      status: 200,
+      headers: {
+        'content-type': type,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  };
+}

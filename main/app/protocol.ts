@@ -26,35 +26,57 @@ export const IMAGE_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 };
 
+export type ImageLookup =
+  | { status: 200; data: Uint8Array<ArrayBuffer>; type: string }
+  | { status: 400 | 403 | 404; data?: undefined; type?: undefined };
+
+/**
+ * Reads an image the renderer asked for by path, if and only if its real path is inside one of
+ * `roots`. Shared by the Electron protocol and the local server's `/image/` route. A missing file
+ * answers 403 like a forbidden one, so the answer says nothing about the disk outside the roots.
+ */
+export async function loadAppImage(
+  rawPath: string,
+  roots: readonly string[],
+): Promise<ImageLookup> {
+  let target: string;
+  try {
+    target = absolutePath()(rawPath, 'path');
+  } catch {
+    return { status: 400 };
+  }
+  const type = IMAGE_TYPES[path.extname(target).toLowerCase()];
+  if (!type) return { status: 403 };
+  let real: string;
+  try {
+    real = await resolveInside('path', target, roots);
+  } catch {
+    log.warn(`Refused an image request outside the app folders: ${target}`);
+    return { status: 403 };
+  }
+  const data = await fs.readFile(real).catch(() => null);
+  if (!data) return { status: 404 };
+  return { status: 200, data: new Uint8Array(data), type };
+}
+
+export const IMAGE_HEADERS = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+
 export function createImageHandler(roots: () => readonly string[]) {
   return async (request: Request): Promise<Response> => {
     if (request.method !== 'GET') return new Response(null, { status: 405 });
-    let target: string;
+    let raw: string;
     try {
       const url = new URL(request.url);
       if (url.protocol !== `${IMAGE_SCHEME}:` || url.host !== 'local') throw new Error('bad host');
-      target = absolutePath()(decodeURIComponent(url.pathname.slice(1)), 'path');
+      raw = decodeURIComponent(url.pathname.slice(1));
     } catch {
       return new Response(null, { status: 400 });
     }
-    const type = IMAGE_TYPES[path.extname(target).toLowerCase()];
-    if (!type) return new Response(null, { status: 403 });
-    let real: string;
-    try {
-      real = await resolveInside('path', target, roots());
-    } catch {
-      log.warn(`Refused an image request outside the app folders: ${target}`);
-      return new Response(null, { status: 403 });
-    }
-    const data = await fs.readFile(real).catch(() => null);
-    if (!data) return new Response(null, { status: 404 });
-    return new Response(new Uint8Array(data), {
+    const image = await loadAppImage(raw, roots());
+    if (image.status !== 200) return new Response(null, { status: image.status });
+    return new Response(image.data, {
       status: 200,
-      headers: {
-        'content-type': type,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      },
+      headers: { 'content-type': image.type, ...IMAGE_HEADERS },
     });
   };
 }

@@ -41,6 +41,11 @@ export interface Scheduler {
     sample: Float32Array,
     noise?: NoiseSource,
   ): Float32Array;
+  /**
+   * Number of batch items in the flat tensors passed to `step`. Only dynamic thresholding needs it
+   * (its quantile is per item); defaults to 1.
+   */
+  setBatchSize?(batchSize: number): void;
   /** The model's prediction of the clean sample at the last step, for live previews (LCM decodes it). */
   readonly predictedOriginal?: Float32Array;
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array;

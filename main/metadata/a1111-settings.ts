@@ -19,6 +19,8 @@ const MAPPED = new Set([
   'Steps',
   'Sampler',
   'Schedule type',
+  // Fooocus's A1111 scheme (modules/meta_parser.py) names the schedule "Scheduler".
+  'Scheduler',
   'CFG scale',
   'Seed',
   'Size',
@@ -32,6 +34,7 @@ const MAPPED = new Set([
   'Hires upscaler',
   'Refiner',
   'Refiner switch at',
+  'Refiner hash',
   'Version',
 ]);
 
@@ -61,7 +64,7 @@ export function a1111ToSettings(text: string): A1111Read {
   s.negativePrompt = parsed.negativePrompt;
   s.steps = toNumber(p['Steps']);
   s.sampler = p['Sampler']?.trim();
-  s.scheduleType = p['Schedule type']?.trim();
+  s.scheduleType = (p['Schedule type'] ?? p['Scheduler'])?.trim();
   s.cfg = toNumber(p['CFG scale']);
   s.seed = toNumber(p['Seed']);
   const size = SIZE.exec(p['Size']?.trim() ?? '');
@@ -92,7 +95,7 @@ export function a1111ToSettings(text: string): A1111Read {
     const m = NAME_WITH_HASH.exec(p['Refiner'].trim());
     s.refiner = compact({
       model: m ? m[1] : p['Refiner'].trim(),
-      hash: m ? m[2] : undefined,
+      hash: m ? m[2] : p['Refiner hash']?.trim(),
       start: toNumber(p['Refiner switch at']),
     });
   }

@@ -231,7 +231,7 @@ export async function readPngText(
     }
     const header = await src.read(pos, 8);
     if (header.length < 8) {
-      warnings.push(`The PNG is truncated inside a chunk header at byte ${pos}.`);
+      warnings.push(`The file ends inside the chunk header at byte ${pos} (truncated file).`);
       break;
     }
     const length = u32(header, 0);

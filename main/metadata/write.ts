@@ -1,0 +1,239 @@
+/**
+ * Saving a generated image: the PNG gets an A1111 `parameters` chunk and an `emulsion` chunk right
+ * after IHDR, is written to a temporary file in the output folder, flushed, and only then given
+ * its final name. A crash leaves either no file or a complete one; the gallery adds the row after
+ * this returns, and picks up any PNG whose row never made it (see main/gallery/).
+ *
+ * File names follow A1111: `<5-digit sequence>-<seed>.png`, the sequence being one more than the
+ * highest leading number in the folder (A1111 images.get_next_sequence_number, which starts at 0).
+ * The final name is claimed with a hard link, which fails if the name exists, so two writers can
+ * never overwrite each other; on file systems without hard links a rename after an existence check
+ * is used instead.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { EmulsionError, invalidArgument } from '../../common/errors.ts';
+import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
+import { formatInfotext, type A1111Fields } from './a1111.ts';
+import {
+  baseName,
+  buildEmulsionChunk,
+  EMULSION_KEYWORD,
+  ENGINE_VERSION,
+  type EmulsionChunk,
+} from './emulsion-chunk.ts';
+import type { ModelHashes } from './model-hash.ts';
+import { encodeTextChunk, insertChunksAfterIhdr } from './png-chunks.ts';
+
+export const PARAMETERS_KEYWORD = 'parameters';
+
+export interface WriteOptions {
+  /**
+   * A1111's names for the scheduler ("DPM++ 2M" + "Karras"), from the scheduler catalog. Without
+   * them the Sampler is Emulsion's display name and no Schedule type is written (readers then
+   * assume "Automatic").
+   */
+  a1111Names?: { sampler: string; scheduleType?: string };
+  modelHashes?: ModelHashes;
+  refinerHashes?: ModelHashes;
+  /** Defaults to now. */
+  createdAt?: Date;
+}
+
+/** A1111's upscaler names where ours have an equivalent; others are written as Emulsion names them. */
+const HIRES_UPSCALER: Record<string, string> = { latent: 'Latent' };
+
+/** The fields of the `parameters` text for one image of a result. */
+export function a1111Fields(
+  result: GenerateResult,
+  image: GeneratedImage,
+  options: WriteOptions = {},
+): A1111Fields {
+  const r = result.request;
+  const fields: A1111Fields = {
+    prompt: r.prompt,
+    negativePrompt: r.negativePrompt,
+    steps: r.steps,
+    sampler: options.a1111Names?.sampler ?? result.scheduler.displayName,
+    scheduleType: options.a1111Names?.scheduleType,
+    cfgScale: r.cfg,
+    seed: image.seed,
+    // With hires fix A1111's Size is the first pass; without it the request size is the image size.
+    width: r.width,
+    height: r.height,
+    modelHash: options.modelHashes?.short,
+    model: result.modelName,
+    denoisingStrength: r.init?.strength ?? r.hires?.strength,
+    rng: r.seedMode === 'torch-cpu' ? 'CPU' : undefined,
+    maskBlur: r.mask?.blur,
+    version: `Emulsion v${ENGINE_VERSION}`,
+  };
+  if (r.control?.length) {
+    fields.controlNet = r.control.map((u) => ({
+      module: u.preprocessor,
+      model: baseName(u.model),
+      weight: u.scale,
+      guidanceStart: u.start,
+      guidanceEnd: u.end,
+      // sd-webui-controlnet writes canny's low/high thresholds as Threshold A/B.
+      ...(u.preprocessor === 'canny' && u.params
+        ? { thresholdA: u.params.low, thresholdB: u.params.high }
+        : {}),
+    }));
+  }
+  if (r.hires) {
+    fields.hires = {
+      upscale: r.hires.scale,
+      steps: r.hires.steps,
+      upscaler: HIRES_UPSCALER[r.hires.upscaler] ?? r.hires.upscaler,
+    };
+  }
+  if (r.refiner) {
+    fields.refiner = {
+      name: baseName(r.refiner.model),
+      hash: options.refinerHashes?.short,
+      switchAt: r.refiner.start,
+    };
+  }
+  return fields;
+}
+
+export interface MetadataChunks {
+  parameters: string;
+  emulsion: EmulsionChunk;
+  /** The PNG with both chunks after IHDR. */
+  png: Uint8Array;
+}
+
+/** The image's PNG bytes with both metadata chunks inserted (replacing any old ones). */
+export function withMetadata(
+  result: GenerateResult,
+  image: GeneratedImage,
+  options: WriteOptions = {},
+): MetadataChunks {
+  const parameters = formatInfotext(a1111Fields(result, image, options));
+  const emulsion = buildEmulsionChunk(result, image, {
+    modelHashes: options.modelHashes,
+    refinerHashes: options.refinerHashes,
+    a1111: options.a1111Names,
+    createdAt: options.createdAt,
+  });
+  const chunks = [
+    encodeTextChunk(PARAMETERS_KEYWORD, parameters),
+    encodeTextChunk(EMULSION_KEYWORD, JSON.stringify(emulsion)),
+  ];
+  const png = insertChunksAfterIhdr(image.png, chunks, [PARAMETERS_KEYWORD, EMULSION_KEYWORD]);
+  return { parameters, emulsion, png };
+}
+
+/** One more than the highest leading number of any file name in `dir` (0 for an empty folder). */
+export async function nextSequenceNumber(dir: string): Promise<number> {
+  let highest = -1;
+  for (const name of await readdir(dir)) {
+    // A1111: int(os.path.splitext(name)[0].split('-')[0]); names that do not parse are skipped.
+    const stem = name.replace(/(?<=[^.].*)\.[^.]*$/, '');
+    const head = stem.split('-')[0];
+    if (/^\d+$/.test(head)) highest = Math.max(highest, Number(head));
+  }
+  return highest + 1;
+}
+
+export function sequenceFileName(sequence: number, seed: number): string {
+  return `${String(sequence).padStart(5, '0')}-${seed}.png`;
+}
+
+/** Names a temp file so scans recognise and skip it: dot-prefixed, `.tmp` suffix. */
+export function isTempFileName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS']);
+/** A1111 tries 500 names before giving up; so do we. */
+const MAX_NAME_ATTEMPTS = 500;
+
+/** Writers in this process take turns per folder, so they never compute the same sequence. */
+const folderQueues = new Map<string, Promise<unknown>>();
+
+async function claimName(temp: string, final: string): Promise<boolean> {
+  try {
+    await link(temp, final);
+    await unlink(temp);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!LINK_UNSUPPORTED.has(code)) throw err;
+  }
+  try {
+    await stat(final);
+    return false;
+  } catch {
+    await rename(temp, final);
+    return true;
+  }
+}
+
+async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes one image of `result` into `outputDir` with both metadata chunks; returns its path.
+ * @example
+ *   const file = await writeImageWithMetadata(outDir, result, result.images[0], { modelHashes });
+ */
+export async function writeImageWithMetadata(
+  outputDir: string,
+  result: GenerateResult,
+  image: GeneratedImage,
+  options: WriteOptions = {},
+): Promise<string> {
+  if (!Number.isSafeInteger(image.seed) || image.seed < 0) {
+    throw invalidArgument('image.seed', image.seed, 'a non-negative integer');
+  }
+  const { png } = withMetadata(result, image, options);
+  const dir = path.resolve(outputDir);
+  await mkdir(dir, { recursive: true });
+  const previous = folderQueues.get(dir) ?? Promise.resolve();
+  const job = previous.catch(() => undefined).then(() => saveInto(dir, png, image.seed));
+  folderQueues.set(dir, job);
+  try {
+    return await job;
+  } finally {
+    if (folderQueues.get(dir) === job) folderQueues.delete(dir);
+  }
+}
+
+async function saveInto(dir: string, png: Uint8Array, seed: number): Promise<string> {
+  const temp = path.join(dir, `.emulsion-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  await writeDurably(temp, png);
+  try {
+    let sequence = await nextSequenceNumber(dir);
+    for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++, sequence++) {
+      const final = path.join(dir, sequenceFileName(sequence, seed));
+      if (await claimName(temp, final)) return final;
+    }
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw new EmulsionError(
+      'IO_ERROR',
+      `Cannot save the image in ${dir}: ${(err as Error).message}`,
+      {
+        file: dir,
+      },
+    );
+  }
+  await unlink(temp).catch(() => undefined);
+  throw new EmulsionError(
+    'IO_ERROR',
+    `Cannot find a free file name in ${dir} after ${MAX_NAME_ATTEMPTS} attempts.`,
+    { file: dir },
+  );
+}

@@ -125,9 +125,5 @@ export function resolveCatalogName(
   if (found) return { ...found, displayName: found.label };
   const cls = classNames.find((c) => c.toLowerCase() === wanted);
   if (cls) return { label: cls, displayName: cls, className: cls, options: {} };
-  throw invalidArgument(
-    field,
-    name,
-    [...SCHEDULER_CATALOG.map((e) => e.label), ...classNames],
-  );
+  throw invalidArgument(field, name, [...SCHEDULER_CATALOG.map((e) => e.label), ...classNames]);
 }

@@ -32,8 +32,10 @@ export const DEIS_SPEC: ConfigSpec = {
     solver_type: ['logrho'],
   },
   normalize(cfg) {
-    if (['dpmsolver', 'dpmsolver++'].includes(cfg.algorithm_type as string)) cfg.algorithm_type = 'deis';
-    if (['midpoint', 'heun', 'bh1', 'bh2'].includes(cfg.solver_type as string)) cfg.solver_type = 'logrho';
+    if (['dpmsolver', 'dpmsolver++'].includes(cfg.algorithm_type as string))
+      cfg.algorithm_type = 'deis';
+    if (['midpoint', 'heun', 'bh1', 'bh2'].includes(cfg.solver_type as string))
+      cfg.solver_type = 'logrho';
     rejectFlowOptions(cfg);
     if (![1, 2, 3].includes(cfg.solver_order as number)) {
       throw invalidArgument('solver_order', cfg.solver_order, [1, 2, 3]);
@@ -114,7 +116,9 @@ export function createDeis(name: string, cfg: Record<string, ConfigValue>): Sche
     },
     setTimesteps(n) {
       const ramp = cfg.use_karras_sigmas || cfg.use_exponential_sigmas;
-      const sched = multistepSchedule(cfg, alphas, n, { final: ramp ? 'repeat_last' : 'sigma_min' });
+      const sched = multistepSchedule(cfg, alphas, n, {
+        final: ramp ? 'repeat_last' : 'sigma_min',
+      });
       timesteps = sched.timesteps;
       sigmas = sched.sigmas;
       ready = true;

@@ -129,7 +129,7 @@ export function createDpmSolver(name: string, cfg: Record<string, ConfigValue>):
         if (d1) v -= heun ? t.sigma * (ep / h - 1) * D1 : 0.5 * t.sigma * ep * D1;
         if (d2) v -= t.sigma * ((ep - h) / (h * h) - 0.5) * D2;
       } else if (algorithm === 'sde-dpmsolver++') {
-        v = ((t.sigma / s0.sigma) * Math.exp(-h)) * x + t.alpha * e2 * m0[k];
+        v = (t.sigma / s0.sigma) * Math.exp(-h) * x + t.alpha * e2 * m0[k];
         if (d1) v += heun || d2 ? t.alpha * (e2 / (-2 * h) + 1) * D1 : 0.5 * t.alpha * e2 * D1;
         if (d2) v += t.alpha * ((e2 - 2 * h) / (2 * h) ** 2 - 0.5) * D2;
         v += t.sigma * Math.sqrt(e2) * z![k];
@@ -205,7 +205,11 @@ export function createDpmSolver(name: string, cfg: Record<string, ConfigValue>):
       return out;
     },
     addNoise(original, noiseTensor, t) {
-      return addNoiseMultistep(original, noiseTensor, sigmas[index.forAddNoise(timesteps, t, 'last')]);
+      return addNoiseMultistep(
+        original,
+        noiseTensor,
+        sigmas[index.forAddNoise(timesteps, t, 'last')],
+      );
     },
   };
 }

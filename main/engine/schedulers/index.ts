@@ -112,7 +112,9 @@ export function swapSchedulerConfig(
   const carried: Record<string, unknown> = { ...modelConfig };
   if (typeof source === 'string' && Object.hasOwn(CLASSES, source)) {
     const { values } = resolveConfig(lookup(source).spec, modelConfig);
-    const excluded = new Set(Array.isArray(modelConfig._use_default_values) ? modelConfig._use_default_values : []);
+    const excluded = new Set(
+      Array.isArray(modelConfig._use_default_values) ? modelConfig._use_default_values : [],
+    );
     for (const key of MODEL_KEYS) {
       if (key in values) {
         carried[key] = values[key];

@@ -132,8 +132,7 @@ function createKdpm2Family(
     },
     scaleModelInput(sample, t) {
       const i = index.resolve(sched.timesteps, t);
-      const sigma =
-        stored === null ? sched.sigmas[i] : sched.interpol[ancestral ? i - 1 : i];
+      const sigma = stored === null ? sched.sigmas[i] : sched.interpol[ancestral ? i - 1 : i];
       return kScale(sample, sigma);
     },
     step(modelOutput, t, sample, noise?: NoiseSource) {

@@ -47,7 +47,11 @@ export function consistencyTimesteps(train: number, original: number, n: number)
     throw invalidArgument('original_inference_steps', original, `an integer from 1 to ${train}`);
   }
   if (!Number.isInteger(n) || n < 1 || n > original) {
-    throw invalidArgument('numInferenceSteps', n, `an integer from 1 to original_inference_steps (${original})`);
+    throw invalidArgument(
+      'numInferenceSteps',
+      n,
+      `an integer from 1 to original_inference_steps (${original})`,
+    );
   }
   const k = Math.floor(train / original);
   const origin = Array.from({ length: original }, (_, i) => (original - i) * k - 1);
@@ -108,7 +112,8 @@ export function createLcm(name: string, cfg: Record<string, ConfigValue>): Sched
       let x0: Float32Array = new Float32Array(n);
       for (let k = 0; k < n; k++) {
         const m = modelOutput[k];
-        if (cfg.prediction_type === 'epsilon') x0[k] = (sample[k] - Math.sqrt(1 - a) * m) / Math.sqrt(a);
+        if (cfg.prediction_type === 'epsilon')
+          x0[k] = (sample[k] - Math.sqrt(1 - a) * m) / Math.sqrt(a);
         else if (cfg.prediction_type === 'sample') x0[k] = m;
         else x0[k] = Math.sqrt(a) * sample[k] - Math.sqrt(1 - a) * m;
       }
@@ -119,7 +124,10 @@ export function createLcm(name: string, cfg: Record<string, ConfigValue>): Sched
       if (isLast) return denoised;
       // Re-noise the consistency estimate to the next timestep (Luo et al. Algorithm 1, line 6).
       const z = drawNoise(name, noise, n);
-      return Float32Array.from(denoised, (d, k) => Math.sqrt(aPrev) * d + Math.sqrt(1 - aPrev) * z[k]);
+      return Float32Array.from(
+        denoised,
+        (d, k) => Math.sqrt(aPrev) * d + Math.sqrt(1 - aPrev) * z[k],
+      );
     },
     addNoise: (original, noise, t) => addNoiseVp(alphas, original, noise, t),
   };

@@ -117,7 +117,8 @@ export function createLms(name: string, cfg: Record<string, ConfigValue>): Sched
       const out = new Float32Array(n);
       for (let k = 0; k < n; k++) {
         let acc = 0;
-        for (let j = 0; j < used; j++) acc += coeffs[j] * derivatives[derivatives.length - 1 - j][k];
+        for (let j = 0; j < used; j++)
+          acc += coeffs[j] * derivatives[derivatives.length - 1 - j][k];
         out[k] = sample[k] + acc;
       }
       index.current = i + 1;

@@ -67,12 +67,16 @@ export function multistepSchedule(
   const sigmaMax = (cfg.sigma_max as number | null | undefined) ?? tSig[tSig.length - 1];
   if (cfg.use_karras_sigmas) {
     sigmas = karrasSigmas(sigmaMin, sigmaMax, n);
-    ts = Array.from(sigmas, (s) => sigmaToT(s, logSig)).map((t) => (roundRamp ? roundHalfEven(t) : t));
+    ts = Array.from(sigmas, (s) => sigmaToT(s, logSig)).map((t) =>
+      roundRamp ? roundHalfEven(t) : t,
+    );
     ramp = true;
   } else if (cfg.use_lu_lambdas) {
     const lambdas = luLambdas(logSig[logSig.length - 1], logSig[0], n);
     sigmas = lambdas.map(Math.exp);
-    ts = Array.from(sigmas, (s) => sigmaToT(s, logSig)).map((t) => (roundRamp ? roundHalfEven(t) : t));
+    ts = Array.from(sigmas, (s) => sigmaToT(s, logSig)).map((t) =>
+      roundRamp ? roundHalfEven(t) : t,
+    );
     ramp = true;
   } else if (cfg.use_exponential_sigmas) {
     sigmas = exponentialSigmas(sigmaMin, sigmaMax, n);
@@ -147,7 +151,8 @@ export function toEpsilon(
 /** Rejects the flow-matching options these classes accept in diffusers (SD3-style models). */
 export function rejectFlowOptions(cfg: Record<string, ConfigValue>): void {
   for (const key of ['use_flow_sigmas', 'use_dynamic_shifting']) {
-    if (cfg[key]) throw invalidArgument(key, cfg[key], 'false (flow-matching schedules are not supported)');
+    if (cfg[key])
+      throw invalidArgument(key, cfg[key], 'false (flow-matching schedules are not supported)');
   }
 }
 

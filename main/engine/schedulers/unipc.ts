@@ -132,7 +132,11 @@ export function createUniPc(name: string, cfg: Record<string, ConfigValue>): Sch
     const c = coefficients(i + 1, i, p, i);
     let rhos: number[] = [];
     if (p === 2) rhos = [0.5];
-    else if (p > 2) rhos = solveSmall(c.R.slice(0, -1).map((row) => row.slice(0, -1)), c.b.slice(0, -1));
+    else if (p > 2)
+      rhos = solveSmall(
+        c.R.slice(0, -1).map((row) => row.slice(0, -1)),
+        c.b.slice(0, -1),
+      );
     const k0 = scaleOut(c);
     return Float32Array.from(sample, (x, k) => {
       let res = 0;
@@ -147,7 +151,8 @@ export function createUniPc(name: string, cfg: Record<string, ConfigValue>): Sch
     const k0 = scaleOut(c);
     return Float32Array.from(last, (x, k) => {
       let res = 0;
-      for (let j = 0; j < rhos.length - 1; j++) res += (rhos[j] * (c.older[j][k] - c.m0[k])) / c.rks[j];
+      for (let j = 0; j < rhos.length - 1; j++)
+        res += (rhos[j] * (c.older[j][k] - c.m0[k])) / c.rks[j];
       res += rhos[rhos.length - 1] * (modelT[k] - c.m0[k]);
       return base(c, x, c.m0[k]) - k0 * res;
     });

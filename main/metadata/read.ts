@@ -181,8 +181,7 @@ function fromExif(container: ContainerText, warnings: string[]): Found | undefin
   }
   const make = exif.make ?? '';
   const prefix = /^prompt:/i.exec(make);
-  if (prefix)
-    return fromComfy(make.slice(prefix[0].length), `the ${what} EXIF Make tag`, warnings);
+  if (prefix) return fromComfy(make.slice(prefix[0].length), `the ${what} EXIF Make tag`, warnings);
   return undefined;
 }
 

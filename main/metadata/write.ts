@@ -23,6 +23,7 @@ import {
   ENGINE_VERSION,
   type EmulsionChunk,
 } from './emulsion-chunk.ts';
+import { SCHEDULER_CATALOG } from '../engine/schedulers/catalog.ts';
 import type { ModelHashes } from './model-hash.ts';
 import { encodeTextChunk, insertChunksAfterIhdr } from './png-chunks.ts';
 
@@ -30,9 +31,9 @@ export const PARAMETERS_KEYWORD = 'parameters';
 
 export interface WriteOptions {
   /**
-   * A1111's names for the scheduler ("DPM++ 2M" + "Karras"), from the scheduler catalog. Without
-   * them the Sampler is Emulsion's display name and no Schedule type is written (readers then
-   * assume "Automatic").
+   * A1111's names for the scheduler ("DPM++ 2M" + "Karras"). Defaults to the scheduler catalog's
+   * entry for the result's display name; for a name the catalog lacks (a bare diffusers class),
+   * the Sampler is that name and no Schedule type is written (readers then assume "Automatic").
    */
   a1111Names?: { sampler: string; scheduleType?: string };
   modelHashes?: ModelHashes;
@@ -44,6 +45,13 @@ export interface WriteOptions {
 /** A1111's upscaler names where ours have an equivalent; others are written as Emulsion names them. */
 const HIRES_UPSCALER: Record<string, string> = { latent: 'Latent' };
 
+/** The catalog's A1111 Sampler and Schedule type for an Emulsion scheduler display name. */
+export function a1111NamesFor(
+  displayName: string,
+): { sampler: string; scheduleType: string } | undefined {
+  return SCHEDULER_CATALOG.find((e) => e.label === displayName)?.a1111;
+}
+
 /** The fields of the `parameters` text for one image of a result. */
 export function a1111Fields(
   result: GenerateResult,
@@ -51,12 +59,13 @@ export function a1111Fields(
   options: WriteOptions = {},
 ): A1111Fields {
   const r = result.request;
+  const names = options.a1111Names ?? a1111NamesFor(result.scheduler.displayName);
   const fields: A1111Fields = {
     prompt: r.prompt,
     negativePrompt: r.negativePrompt,
     steps: r.steps,
-    sampler: options.a1111Names?.sampler ?? result.scheduler.displayName,
-    scheduleType: options.a1111Names?.scheduleType,
+    sampler: names?.sampler ?? result.scheduler.displayName,
+    scheduleType: names?.scheduleType,
     cfgScale: r.cfg,
     seed: image.seed,
     // With hires fix A1111's Size is the first pass; without it the request size is the image size.
@@ -116,7 +125,7 @@ export function withMetadata(
   const emulsion = buildEmulsionChunk(result, image, {
     modelHashes: options.modelHashes,
     refinerHashes: options.refinerHashes,
-    a1111: options.a1111Names,
+    a1111: options.a1111Names ?? a1111NamesFor(result.scheduler.displayName),
     createdAt: options.createdAt,
   });
   const chunks = [

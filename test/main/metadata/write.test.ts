@@ -107,8 +107,23 @@ describe('writeImageWithMetadata', () => {
     expect(read.settings?.prompt).toBe(prompt);
     expect(read.settings?.negativePrompt).toBe('размытие,\nнизкое качество');
     expect(a1111ToSettings(chunks[0].text).settings.prompt).toBe(prompt);
-    // Without catalog names the sampler is Emulsion's display name and no schedule type is written.
-    expect(chunks[0].text).toContain('Sampler: DPM++ 2M Karras, CFG scale: 7.5');
+  });
+
+  it("takes A1111's sampler and schedule names from the scheduler catalog by default", async () => {
+    const result = await makeResult();
+    const file = await writeImageWithMetadata(dir, result, result.images[0]);
+    expect(textChunksOf(await readFile(file))[0].text).toContain(
+      'Steps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7.5',
+    );
+    // A bare diffusers class name has no A1111 equivalent: it is written as the Sampler alone.
+    result.scheduler = {
+      className: 'EulerDiscreteScheduler',
+      displayName: 'EulerDiscreteScheduler',
+    };
+    const other = await writeImageWithMetadata(dir, result, result.images[0]);
+    expect(textChunksOf(await readFile(other))[0].text).toContain(
+      'Steps: 25, Sampler: EulerDiscreteScheduler, CFG scale: 7.5',
+    );
   });
 
   it('stores image inputs as hashed references and writes ControlNet, hires and refiner pairs', async () => {

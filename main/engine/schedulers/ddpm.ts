@@ -4,6 +4,7 @@
  */
 import { BETA_DEFAULTS, PREDICTION_TYPES, type ConfigSpec, type ConfigValue } from './config.ts';
 import { addNoiseVp, postprocessX0 } from './ddim.ts';
+import { f32 } from './numeric.ts';
 import {
   integerTimesteps,
   makeAlphasCumprod,
@@ -79,12 +80,14 @@ export function createDdpm(name: string, cfg: Record<string, ConfigValue>): Sche
     step(modelOutput, t, sample, noise?: NoiseSource) {
       checkSameLength(sample, modelOutput, 'sample', 'modelOutput');
       const prev = previousTimestep(t);
+      // The scalar coefficients are 0-d float32 tensors in diffusers; 1 − ᾱ_t/ᾱ_prev cancels
+      // catastrophically near t = 0, so they are rounded to float32 step by step as torch does.
       const a = alphaAt(alphas, t);
       const aPrev = prev >= 0 ? alphas[prev] : 1;
-      const beta = 1 - a;
-      const betaPrev = 1 - aPrev;
-      const alphaT = a / aPrev;
-      const betaT = 1 - alphaT;
+      const beta = f32(1 - a);
+      const betaPrev = f32(1 - aPrev);
+      const alphaT = f32(a / aPrev);
+      const betaT = f32(1 - alphaT);
       const n = sample.length;
       let x0: Float32Array = new Float32Array(n);
       for (let i = 0; i < n; i++) {
@@ -96,13 +99,13 @@ export function createDdpm(name: string, cfg: Record<string, ConfigValue>): Sche
       }
       x0 = postprocessX0(cfg, x0, batchSize);
       // Posterior mean coefficients, Ho et al. eq. 7.
-      const cx0 = (Math.sqrt(aPrev) * betaT) / beta;
-      const cxt = (Math.sqrt(alphaT) * betaPrev) / beta;
+      const cx0 = f32(f32(f32(Math.sqrt(aPrev)) * betaT) / beta);
+      const cxt = f32(f32(f32(Math.sqrt(alphaT)) * betaPrev) / beta);
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = cx0 * x0[i] + cxt * sample[i];
       if (t > 0) {
         const z = drawNoise(name, noise, n);
-        const small = Math.max((betaPrev / beta) * betaT, 1e-20);
+        const small = Math.max(f32(f32(betaPrev / beta) * betaT), 1e-20);
         const scale =
           cfg.variance_type === 'fixed_large'
             ? Math.sqrt(betaT)

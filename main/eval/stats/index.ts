@@ -37,3 +37,4 @@ export {
 } from './bradley-terry.ts';
 export { winRatesByCategory, type CategorisedComparison, type WinRate } from './win-rates.ts';
 export { quantile } from './bootstrap.ts';
+export { newcombeDifference } from './difference.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  newcombeDifference,
   trialsForHalfWidth,
   wilsonHalfWidth,
   wilsonInterval,
@@ -52,5 +53,15 @@ describe('wilsonHalfWidth', () => {
     const n = trialsForHalfWidth(0.1);
     expect(wilsonHalfWidth(n)).toBeLessThanOrEqual(0.1);
     expect(wilsonHalfWidth(n - 1)).toBeGreaterThan(0.1);
+  });
+});
+
+describe('newcombeDifference', () => {
+  it('reproduces Newcombe’s (1998) worked example 56/70 − 48/80 by method 10', () => {
+    // Newcombe, Statist. Med. 17:873, Table II: d = 0.2000, 95% CI 0.0524 to 0.3339.
+    const r = newcombeDifference(56, 70, 48, 80);
+    expect(r.estimate).toBeCloseTo(0.2, 12);
+    expect(r.low).toBeCloseTo(0.0524, 4);
+    expect(r.high).toBeCloseTo(0.3339, 4);
   });
 });

@@ -183,7 +183,7 @@ describe('scheduler catalog', () => {
         expect(s.config[key]).toEqual(value);
       const noise = createNoiseSource('torch-cpu', 1);
       s.setTimesteps(8);
-      let x = dummySampleDeter().map((v) => v * s.initNoiseSigma);
+      let x: Float32Array = dummySampleDeter().map((v) => v * s.initNoiseSigma);
       for (const t of s.timesteps) {
         const scaled = s.scaleModelInput(x, t);
         x = s.step(dummyModel(scaled, t), t, x, noise);

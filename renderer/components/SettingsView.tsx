@@ -74,11 +74,7 @@ function FolderField(props: {
   );
 }
 
-export function SettingsView({
-  transport,
-}: {
-  transport: Pick<Transport, 'canUseOsDialogs' | 'mode'>;
-}) {
+export function SettingsView() {
   const { settings, providers } = useStudioShallow((s) => ({
     settings: s.settings,
     providers: s.providers,

@@ -113,9 +113,12 @@ export class ModelCache {
       return session;
     };
     try {
-      const tokenizer = await loadTokenizer(folder.tokenizerDir);
       const te = await open(folder.files.textEncoder, 'text_encoder');
       const teContract = checkTextEncoder(te);
+      // SD 2.x (OpenCLIP, width 1024) pads with "!" (id 0); a folder without JSON configs
+      // cannot say so itself (docs/onnx-contract.md §6).
+      const fallbackPadToken = teContract.width === 1024 ? '!' : undefined;
+      const tokenizer = await loadTokenizer(folder.tokenizerDir, { fallbackPadToken });
       const unet = await open(folder.files.unet, 'unet');
       const unetContract = checkUnet(unet, teContract.width);
       const vae = await open(folder.files.vaeDecoder, 'vae_decoder');

@@ -201,7 +201,8 @@ async function encodeConditioning(
   if (neg?.truncatedText) {
     warn(`The negative prompt is too long; dropped: "${neg.truncatedText}"`);
   }
-  stages.textEncoder = performance.now() - runBefore;
+  stages.tokenize = pos.tokenizeMs + (neg?.tokenizeMs ?? 0);
+  stages.textEncoder = performance.now() - runBefore - stages.tokenize;
   const per = pos.hidden.length;
   const B = request.batch;
   const hidden = new Float32Array((doCfg ? 2 : 1) * B * per);

@@ -28,7 +28,7 @@ export interface EngineClientOptions {
 function defaultWorker(): { url: URL; execArgv: string[] } {
   const js = new URL('./host.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  return { url: new URL('./host.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  return { url: new URL('./dev-entry.mjs', import.meta.url), execArgv: [] };
 }
 
 type CallMessage =

@@ -5,6 +5,7 @@
  * Uint8Arrays only.
  */
 import type { SerializedError } from './errors.ts';
+import type { SafetyDecision } from './safety.ts';
 
 export type ExecutionProviderName = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type SeedMode = 'emulsion' | 'torch-cpu';
@@ -106,6 +107,8 @@ export interface Timings {
 }
 
 export interface GeneratedImage {
+  /** The safety filter's decision for this image, when the filter ran. */
+  safety?: SafetyDecision;
   /** PNG bytes, no metadata chunks (the writer adds them). */
   png: Uint8Array;
   width: number;
@@ -126,6 +129,8 @@ export interface GenerateResult {
   modelName: string;
   timings: Timings;
   warnings: string[];
+  /** One safety decision per decoded image, in batch order (blocked images are absent from `images`). */
+  safety?: SafetyDecision[];
   /** Preprocessed control hints as PNG, in unit order, for showing the user. */
   controlHints?: Uint8Array[];
 }

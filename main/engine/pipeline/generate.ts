@@ -16,9 +16,9 @@ import type { LoadedModel, ModelCache } from '../model/loaded-model.ts';
 import { resolveScheduler } from './scheduler.ts';
 import type { NoiseSource, Scheduler } from '../schedulers/types.ts';
 import { encodePrompt } from '../text/encode.ts';
-import { encodePng, readImageRgb, rgbToTensor, tensorToRgb } from '../image/io.ts';
+import { readImageRgb, rgbToTensor } from '../image/io.ts';
 import { jobNoise } from './noise.ts';
-import { latentPreview, previewFactors } from './preview.ts';
+import { finishImages, makePreview, type ImageFilter } from './postprocess.ts';
 import { predictNoise, type Conditioning, type LatentShape } from './unet.ts';
 import { decodeLatents, encodeImage } from './vae.ts';
 
@@ -31,6 +31,8 @@ export interface JobContext {
   jobId: string;
   signal: AbortSignal;
   emit: Emit;
+  /** The safety filter; every preview and final image passes through it. */
+  filter?: ImageFilter;
 }
 
 function throwIfCancelled(signal: AbortSignal): void {
@@ -124,7 +126,7 @@ export async function generate(
     const elapsedMs = performance.now() - loopStart;
     const preview =
       request.preview === 'latent'
-        ? await stepPreview(model, scheduler, latents, shape)
+        ? await makePreview(model, scheduler, latents, shape, ctx.filter)
         : undefined;
     emit({
       status: 'step',
@@ -146,13 +148,7 @@ export async function generate(
 
   // 7. Post-process to PNG.
   const postStart = performance.now();
-  const images = [];
-  for (let b = 0; b < decoded.length; b++) {
-    const { data, height, width } = decoded[b];
-    const png = await encodePng(tensorToRgb(data, 0, width, height), width, height);
-    const seed = request.seedMode === 'emulsion' ? request.seed + b : request.seed;
-    images.push({ png, width, height, seed, index: b });
-  }
+  const { images, decisions } = await finishImages(model, decoded, request, ctx.filter);
   stages.postprocess = performance.now() - postStart;
 
   const totalMs = performance.now() - started;
@@ -169,18 +165,8 @@ export async function generate(
     modelName: model.folder.name,
     timings: { totalMs, sessionRunMs: cache.clock.sessionRunMs - runBefore, loadMs, stages },
     warnings,
+    ...(decisions.length ? { safety: decisions } : {}),
   };
-}
-
-async function stepPreview(
-  model: LoadedModel,
-  scheduler: Scheduler,
-  latents: Float32Array,
-  shape: LatentShape,
-): Promise<Uint8Array> {
-  const source = scheduler.predictedOriginal ?? latents;
-  const rgb = latentPreview(source, 0, shape.height, shape.width, previewFactors(model.folder));
-  return encodePng(rgb, shape.width, shape.height);
 }
 
 async function encodeConditioning(

@@ -22,22 +22,29 @@ export type ColourName = (typeof COLOURS)[number];
 export type BackgroundName = (typeof BACKGROUNDS)[number];
 export type Rgb = readonly [number, number, number];
 
-/** Shape colours, linear 0..1 RGB. Chosen to be far apart in RGB so every pair is separable. */
+/**
+ * Shape colours, 0..1 RGB, far apart so every pair is separable. They were nudged (by ≤ 0.1)
+ * so that all eight have the same latent norm (vae.ts, NULL_CHANNEL), and likewise the two
+ * backgrounds. Why: SD's schedule never reaches zero signal (ᾱ_999 ≈ 0.0047), so from pure noise
+ * the exact posterior favours scenes of small ‖x_i‖ by ᾱ‖x_i‖²/(2(1−ᾱ)) (Lin et al. 2024,
+ * "Common Diffusion Noise Schedules and Sample Steps Are Flawed"). Equal norms (and equal shape
+ * areas) keep that bias from deciding colour, shape or background when the prompt does not.
+ */
 export const COLOUR_RGB: Record<ColourName, Rgb> = {
-  red: [0.86, 0.12, 0.12],
-  orange: [0.96, 0.52, 0.08],
-  yellow: [0.97, 0.87, 0.14],
-  green: [0.13, 0.66, 0.24],
-  blue: [0.14, 0.33, 0.86],
-  purple: [0.56, 0.2, 0.72],
-  white: [0.98, 0.98, 0.98],
-  black: [0.04, 0.04, 0.04],
+  red: [0.81, 0.12, 0.11],
+  orange: [0.98, 0.53, 0.08],
+  yellow: [0.91, 0.82, 0.19],
+  green: [0.14, 0.67, 0.28],
+  blue: [0.13, 0.34, 0.91],
+  purple: [0.56, 0.18, 0.73],
+  white: [0.91, 0.96, 1],
+  black: [0, 0.04, 0],
 };
 
-/** Backgrounds: mid-light paper and a dark slate, so white and black shapes still show. */
+/** Backgrounds: light paper and a dark slate, so white and black shapes still show. */
 export const BACKGROUND_RGB: Record<BackgroundName, Rgb> = {
-  light: [0.8, 0.79, 0.74],
-  dark: [0.17, 0.18, 0.22],
+  light: [0.81, 0.78, 0.76],
+  dark: [0.14, 0.19, 0.23],
 };
 
 /** The refiner's late detail: an outline that contrasts with the background. */
@@ -46,18 +53,29 @@ export const OUTLINE_RGB: Record<BackgroundName, Rgb> = {
   dark: [1, 1, 1],
 };
 
-/** Geometry at the 512 px design size; every scene is centred. */
+/** Every shape covers this many px² of the 512×512 frame (see COLOUR_RGB for why equal). */
+const AREA = 55_000;
+/** Star inner/outer radius ratio; a 5-point star has area 5·R·r·sin 36°. */
+const STAR_RATIO = 0.433;
+const RING_WIDTH = 64;
+const CROSS_HALF_WIDTH = 52;
+
+/** Geometry at the 512 px design size; every scene is centred and every shape has area AREA. */
 export const GEOMETRY = {
   size: 512,
-  circleRadius: 150,
-  squareHalf: 130,
-  triangleCircumradius: 175,
-  starOuter: 180,
-  starInner: 78,
-  ringOuter: 160,
-  ringInner: 96,
-  crossHalfLength: 165,
-  crossHalfWidth: 52,
+  area: AREA,
+  circleRadius: Math.sqrt(AREA / Math.PI),
+  squareHalf: Math.sqrt(AREA) / 2,
+  // Equilateral triangle: area = (3√3/4)·R².
+  triangleCircumradius: Math.sqrt((4 * AREA) / (3 * Math.sqrt(3))),
+  starOuter: Math.sqrt(AREA / (5 * STAR_RATIO * Math.sin(Math.PI / 5))),
+  starInner: STAR_RATIO * Math.sqrt(AREA / (5 * STAR_RATIO * Math.sin(Math.PI / 5))),
+  // Annulus of fixed width: π(R² − r²) = π·(R + r)·width.
+  ringOuter: (AREA / (Math.PI * RING_WIDTH) + RING_WIDTH) / 2,
+  ringInner: (AREA / (Math.PI * RING_WIDTH) - RING_WIDTH) / 2,
+  // Plus sign: two 2L×2W bars overlapping in a 2W square: 8LW − 4W².
+  crossHalfLength: (AREA + 4 * CROSS_HALF_WIDTH ** 2) / (8 * CROSS_HALF_WIDTH),
+  crossHalfWidth: CROSS_HALF_WIDTH,
   /** Refiner outline: the band 0 ≤ sdf < outlinePx just outside each shape. */
   outlinePx: 10,
   /** ControlNet templates: Gaussian falloff (px) around each outline, for tolerant matching. */
@@ -74,9 +92,9 @@ export const SCALING_FACTOR = 0.18215;
 export const ENCODER_LOGVAR = -30;
 
 /** Text → prior: log prior_i = PRIOR_STRENGTH · Σ concept mass matching scene i. */
-export const PRIOR_STRENGTH = 10;
+export const PRIOR_STRENGTH = 50;
 /** Hint → prior: log prior_i += CONTROL_STRENGTH · scale · NCC(hint, outline of shape_i). */
-export const CONTROL_STRENGTH = 30;
+export const CONTROL_STRENGTH = 100;
 
 /** Hidden-state width of SD 1.x's CLIP ViT-L/14 text encoder. */
 export const HIDDEN_SIZE = 768;

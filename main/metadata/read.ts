@@ -80,6 +80,7 @@ export function emulsionToSettings(chunk: EmulsionChunk): ImageSettings {
       end: u.end,
     }));
   }
+  s.createdAt = chunk.createdAt;
   s.generator = `Emulsion ${chunk.engine.version}`;
   s.request = r;
   s.extra = { provider: chunk.provider, schedulerClass: chunk.scheduler.className };

@@ -54,6 +54,8 @@ export interface ImageSettings {
   hires?: { scale?: number; steps?: number; upscaler?: string; strength?: number };
   refiner?: { model?: string; hash?: string; start?: number; steps?: number; cfg?: number };
   control?: ControlSettings[];
+  /** When the image was made (ISO 8601), when the source records it (Emulsion does). */
+  createdAt?: string;
   /** The generator and its version as written ("v1.10.1", "Emulsion 0.1.0", "5.6.0"). */
   generator?: string;
   /**

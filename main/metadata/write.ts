@@ -11,21 +11,28 @@
  * is used instead.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
 import { formatInfotext, type A1111Fields } from './a1111.ts';
+import { bytesSource } from './byte-source.ts';
 import {
   baseName,
   buildEmulsionChunk,
   EMULSION_KEYWORD,
   ENGINE_VERSION,
+  parseEmulsionChunk,
   type EmulsionChunk,
 } from './emulsion-chunk.ts';
 import { SCHEDULER_CATALOG } from '../engine/schedulers/catalog.ts';
 import type { ModelHashes } from './model-hash.ts';
-import { encodeTextChunk, insertChunksAfterIhdr } from './png-chunks.ts';
+import {
+  encodeTextChunk,
+  hasPngSignature,
+  insertChunksAfterIhdr,
+  readPngText,
+} from './png-chunks.ts';
 
 export const PARAMETERS_KEYWORD = 'parameters';
 
@@ -210,19 +217,30 @@ export async function writeImageWithMetadata(
   const { png } = withMetadata(result, image, options);
   const dir = path.resolve(outputDir);
   await mkdir(dir, { recursive: true });
+  return inFolderQueue(dir, () => saveInto(dir, png, image.seed));
+}
+
+/** Runs `fn` after every earlier naming job for the same folder in this process. */
+function inFolderQueue<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   const previous = folderQueues.get(dir) ?? Promise.resolve();
-  const job = previous.catch(() => undefined).then(() => saveInto(dir, png, image.seed));
+  const job = previous.catch(() => undefined).then(fn);
   folderQueues.set(dir, job);
-  try {
-    return await job;
-  } finally {
-    if (folderQueues.get(dir) === job) folderQueues.delete(dir);
-  }
+  void job
+    .finally(() => {
+      if (folderQueues.get(dir) === job) folderQueues.delete(dir);
+    })
+    .catch(() => undefined);
+  return job;
 }
 
 async function saveInto(dir: string, png: Uint8Array, seed: number): Promise<string> {
   const temp = path.join(dir, `.emulsion-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   await writeDurably(temp, png);
+  return claimFinalName(dir, temp, seed);
+}
+
+/** Moves a finished temp file to the next free `<sequence>-<seed>.png`; removes it on failure. */
+async function claimFinalName(dir: string, temp: string, seed: number): Promise<string> {
   try {
     let sequence = await nextSequenceNumber(dir);
     for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++, sequence++) {
@@ -234,9 +252,7 @@ async function saveInto(dir: string, png: Uint8Array, seed: number): Promise<str
     throw new EmulsionError(
       'IO_ERROR',
       `Cannot save the image in ${dir}: ${(err as Error).message}`,
-      {
-        file: dir,
-      },
+      { file: dir },
     );
   }
   await unlink(temp).catch(() => undefined);
@@ -245,4 +261,42 @@ async function saveInto(dir: string, png: Uint8Array, seed: number): Promise<str
     `Cannot find a free file name in ${dir} after ${MAX_NAME_ATTEMPTS} attempts.`,
     { file: dir },
   );
+}
+
+const TEMP_NAME = /^\.emulsion-(\d+)-[0-9a-f]+\.tmp$/;
+const IEND_CHUNK = Buffer.from('0000000049454e44ae426082', 'hex');
+
+/**
+ * After a crash: gives a final name to every temp file of an interrupted save that holds a whole
+ * PNG (signature to IEND), and deletes the ones cut short. Temp files of this process are left
+ * alone (their save is still running). Returns the paths of the recovered images.
+ */
+export async function recoverInterruptedSaves(outputDir: string): Promise<string[]> {
+  const dir = path.resolve(outputDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const recovered: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const temp = path.join(dir, name);
+    const bytes = await readFile(temp);
+    const whole =
+      hasPngSignature(bytes) && Buffer.from(bytes.subarray(bytes.length - 12)).equals(IEND_CHUNK);
+    if (!whole) {
+      await unlink(temp).catch(() => undefined);
+      continue;
+    }
+    const chunk = (await readPngText(bytesSource(bytes))).entries.find(
+      (e) => e.keyword === EMULSION_KEYWORD,
+    );
+    const parsed = chunk ? parseEmulsionChunk(chunk.text) : undefined;
+    const seed = parsed && typeof parsed !== 'string' ? parsed.image.seed : 0;
+    recovered.push(await inFolderQueue(dir, () => claimFinalName(dir, temp, seed)));
+  }
+  return recovered;
 }

@@ -24,9 +24,11 @@ describe('writeImageWithMetadata', () => {
   it('round trip: the settings read back are the request that made the image', async () => {
     const result = await makeResult({ seed: 1234 }, 2);
     const image = result.images[1];
+    const createdAt = new Date('2026-05-04T10:20:30.456Z');
     const file = await writeImageWithMetadata(dir, result, image, {
       a1111Names: names,
       modelHashes: HASHES,
+      createdAt,
     });
     const read = await readImageSettings(file);
     expect(read.source).toBe('emulsion');
@@ -49,6 +51,7 @@ describe('writeImageWithMetadata', () => {
         sha256: HASHES.sha256,
         legacyHash: HASHES.legacy,
       },
+      createdAt: '2026-05-04T10:20:30.456Z',
       generator: `Emulsion ${packageJson.version}`,
       // The request reproduces this one image: its own seed, batch 1.
       request: { ...result.request, seed: 1235, batch: 1 },

@@ -7,7 +7,7 @@
  *   `emulsion-image:` protocol (files in the output folder);
  * - network only back to the app's own origin (`'self'` covers same-origin `ws:` in CSP 3).
  */
-import { IMAGE_SCHEME } from './image-scheme.ts';
+import { IMAGE_SCHEME } from '../../common/ipc.ts';
 
 export type CspMode = 'production' | 'development';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
 import { createLogger } from '../engine/log.ts';
-import { IMAGE_SCHEME } from './image-scheme.ts';
+import { IMAGE_SCHEME } from '../../common/ipc.ts';
 import { resolveInside } from './paths.ts';
 import { absolutePath } from './validation/schema.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { imageUrl } from '../../../main/app/image-scheme.ts';
+import { imageUrl } from '../../../common/ipc.ts';
 import { createImageHandler } from '../../../main/app/protocol.ts';
 import { makePng } from './fakes/png.ts';
 

@@ -9,7 +9,7 @@ import { ensureDemoModels } from '../demo-model/index.ts';
 import { createEngineClient } from '../engine/worker/client.ts';
 import type { GenerateInput } from '../engine/worker/types.ts';
 import { numberFlag, parseFlags, stringFlag, type FlagSpec } from './args.ts';
-import { outputPaths, writeFileAtomic } from './output.ts';
+import { writeOutputs } from './output.ts';
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: { type: 'string' },
@@ -130,6 +130,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   process.once('SIGINT', onSignal);
   const off = client.onEvent((event: JobEvent) => {
     if (quiet || json || event.jobId !== handle.jobId) return;
+    if (event.status === 'step' && !process.stderr.isTTY) return;
     if (event.status === 'step') {
       io.stderr(`\rstep ${event.step}/${event.totalSteps}  ${Math.round(event.msPerStep)} ms/step`);
       if (event.step === event.totalSteps) io.stderr('\n');
@@ -139,11 +140,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   });
   try {
     const result = await handle.result;
-    const paths = outputPaths(
-      out,
-      result.images.map((i) => i.seed),
-    );
-    result.images.forEach((image, i) => writeFileAtomic(paths[i], image.png));
+    const paths = await writeOutputs(out, result);
     if (json) {
       const { totalMs, sessionRunMs, stages } = result.timings;
       io.stdout(

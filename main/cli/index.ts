@@ -6,11 +6,13 @@ import { serializeError } from '../../common/errors.ts';
 import { ensureDemoModels } from '../demo-model/index.ts';
 import { formatRecord, setLogLevel, setLogSink, type LogLevel } from '../engine/log.ts';
 import { FIELD_TO_FLAG, runGenerate, type CliIo } from './generate.ts';
+import { runInfo } from './info.ts';
 
 const USAGE = `Usage: emulsion <command> [flags]
 
 Commands:
-  generate           Generate images headless (see --help of each flag in the README)
+  generate           Generate images headless (flags in the README)
+  info IMAGE         Print the generation settings found in an image (--json for JSON)
   build-demo-model   Build the bundled demo model into resources/models
   bench              Run the speed benchmarks
 `;
@@ -44,6 +46,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         if (!rest.includes('--quiet')) io.stdout(`${Object.values(paths).join('\n')}\n`);
         return 0;
       }
+      case 'info':
+        return await runInfo(rest, io);
       case 'bench': {
         const { runBenchmarks } = await import('../bench/index.ts');
         return await runBenchmarks(rest, io);
@@ -62,6 +66,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     const flag = error.field ? (FIELD_TO_FLAG[error.field] ?? error.field) : undefined;
     const prefix = flag && flag !== error.field ? `${flag}: ` : '';
     io.stderr(`emulsion: ${prefix}${error.message}\n`);
+    // 130 = 128 + SIGINT, the shell convention for a run the user interrupted.
+    if (error.code === 'CANCELLED') return 130;
     return INPUT_CODES.has(error.code) ? 2 : 1;
   }
 }

@@ -6,6 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EmulsionError, invalidArgument } from '../../common/errors.ts';
+import type { GenerateResult } from '../../common/generation.ts';
+import { ModelHashCache } from '../metadata/model-hash.ts';
+import { withMetadata, writeImageWithMetadata } from '../metadata/write.ts';
+import { cacheDir } from './paths.ts';
 
 export function writeFileAtomic(file: string, data: Uint8Array): void {
   const dir = path.dirname(file);
@@ -36,4 +40,28 @@ export function outputPaths(out: string, seeds: number[]): string[] {
     return [path.resolve(out)];
   }
   return seeds.map((seed, i) => path.resolve(out, `${String(i + 1).padStart(2, '0')}-${seed}.png`));
+}
+
+/**
+ * Writes every image of a result with its A1111 `parameters` and `emulsion` chunks: to the named
+ * file for `--out x.png`, else into the folder with A1111-style `00001-<seed>.png` names.
+ */
+export async function writeOutputs(out: string, result: GenerateResult): Promise<string[]> {
+  const modelHashes = await new ModelHashCache(cacheDir()).hashes(result.request.model);
+  const isFile =
+    out.toLowerCase().endsWith('.png') && !(existsSync(out) && statSync(out).isDirectory());
+  if (isFile) {
+    const [file] = outputPaths(
+      out,
+      result.images.map((i) => i.seed),
+    );
+    const image = result.images[0];
+    if (image) writeFileAtomic(file, withMetadata(result, image, { modelHashes }).png);
+    return image ? [file] : [];
+  }
+  const paths: string[] = [];
+  for (const image of result.images) {
+    paths.push(await writeImageWithMetadata(out, result, image, { modelHashes }));
+  }
+  return paths;
 }

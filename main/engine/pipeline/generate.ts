@@ -104,6 +104,7 @@ export async function generate(
   throwIfCancelled(ctx.signal);
 
   // 5. Denoise.
+  log.info('denoising', { steps: timesteps.length, provider: model.unet.session.provider });
   emit({ status: 'started', totalSteps: timesteps.length, provider: model.unet.session.provider });
   const loopStart = performance.now();
   for (let i = 0; i < timesteps.length; i++) {

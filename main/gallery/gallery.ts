@@ -86,6 +86,7 @@ export class Gallery {
   private root: string;
   private annotations: Annotations;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -119,17 +120,24 @@ export class Gallery {
 
   query(q: GalleryQuery = {}): GalleryPage {
     const c = compileQuery(q);
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM ${c.from} ${c.where}`).get(...c.params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.db
-      .prepare(
-        `SELECT ${ITEM_COLUMNS} FROM ${c.from} ${c.where} ORDER BY ${c.orderBy} LIMIT ? OFFSET ?`,
-      )
-      .all(...c.params, c.limit, c.offset) as ImageRow[];
+    const count = this.statement(`SELECT count(*) AS n FROM ${c.from} ${c.where}`);
+    const total = (count.get(...c.params) as { n: number }).n;
+    const page = this.statement(
+      `SELECT ${ITEM_COLUMNS} FROM ${c.from} ${c.where} ORDER BY ${c.orderBy} LIMIT ? OFFSET ?`,
+    );
+    const rows = page.all(...c.params, c.limit, c.offset) as ImageRow[];
     return { items: rows.map((r) => rowToItem(this.root, r)), total, offset: c.offset };
+  }
+
+  /** Prepared statements by SQL text: queries come in a few shapes, typed over and over. */
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size > 200) this.statements.clear();
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   get(id: number): GalleryItemDetail | undefined {

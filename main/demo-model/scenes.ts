@@ -28,29 +28,39 @@ export interface DrawOptions {
   size?: number;
 }
 
-/** Per-pixel layer weights of a shape: inside = 1, outline band = 1 (disjoint). */
-function layers(sdf: number): { inside: number; outline: number } {
-  const inside = sdf < 0 ? 1 : 0;
-  const outline = sdf >= 0 && sdf < GEOMETRY.outlinePx ? 1 : 0;
-  return { inside, outline };
+/** SDF grids are reused across scenes of the same shape (8 colours × 2 backgrounds each). */
+const grids = new Map<string, Float32Array>();
+const MAX_GRIDS = 8;
+
+function cachedSdf(shape: ShapeName, size: number): Float32Array {
+  const key = `${shape}:${size}`;
+  let grid = grids.get(key);
+  if (grid === undefined) {
+    if (grids.size >= MAX_GRIDS) grids.delete(grids.keys().next().value!);
+    grid = sdfGrid(shape, size);
+    grids.set(key, grid);
+  }
+  return grid;
 }
+
+const isInside = (sdf: number): boolean => sdf < 0;
+const isOutline = (sdf: number): boolean => sdf >= 0 && sdf < GEOMETRY.outlinePx;
 
 /** A scene as planar RGB [3, size, size] in 0..1. */
 export function drawScene(spec: SceneSpec, options: DrawOptions = {}): Float32Array {
   const size = options.size ?? GEOMETRY.size;
-  const sdf = sdfGrid(spec.shape, size);
+  const sdf = cachedSdf(spec.shape, size);
   const bg = BACKGROUND_RGB[spec.background];
   const fg = COLOUR_RGB[spec.colour];
-  const ol = OUTLINE_RGB[spec.background];
+  const ol = options.outline ? OUTLINE_RGB[spec.background] : bg;
   const plane = size * size;
   const out = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
-    const { inside, outline } = layers(sdf[i]);
-    const use = (c: number): number =>
-      inside ? fg[c] : outline && options.outline ? ol[c] : bg[c];
-    out[i] = use(0);
-    out[plane + i] = use(1);
-    out[2 * plane + i] = use(2);
+    const d = sdf[i];
+    const rgb = isInside(d) ? fg : isOutline(d) ? ol : bg;
+    out[i] = rgb[0];
+    out[plane + i] = rgb[1];
+    out[2 * plane + i] = rgb[2];
   }
   return out;
 }
@@ -84,12 +94,14 @@ export function shapeMasks(kind: MaskKind): Float32Array {
   const out = new Float32Array(SHAPES.length * plane);
   const s2 = 2 * GEOMETRY.templateSigmaPx * GEOMETRY.templateSigmaPx;
   SHAPES.forEach((shape: ShapeName, k) => {
-    const sdf = sdfGrid(shape, size);
-    const field = sdf.map((d) => {
-      if (kind === 'template') return Math.exp(-(d * d) / s2);
-      const l = layers(d);
-      return kind === 'coverage' ? l.inside : l.outline;
-    });
+    const sdf = cachedSdf(shape, size);
+    const field = sdf.map((d) =>
+      kind === 'template'
+        ? Math.exp(-(d * d) / s2)
+        : (kind === 'coverage' ? isInside(d) : isOutline(d))
+          ? 1
+          : 0,
+    );
     out.set(pool8(field, size), k * plane);
   });
   return out;

@@ -15,8 +15,8 @@
  * Every method that touches files runs in one queue, so a rescan never races a delete.
  */
 import type Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
@@ -38,11 +38,11 @@ import {
   type ImageRecord,
 } from './scan.ts';
 import { compileQuery } from './search.ts';
+import { Trash } from './trash.ts';
 import {
   ITEM_COLUMNS,
   openDatabase,
   rowToItem,
-  rowToRecord,
   setTags,
   upsertRecord,
   type ImageRow,
@@ -72,21 +72,13 @@ const SCAN_CONCURRENCY = 8;
 /** Rows per write transaction during a scan. */
 const SCAN_BATCH = 500;
 const MAX_TAG_LENGTH = 100;
-const TRASH_KEY = 'trash/';
-
-interface TrashRow {
-  id: number;
-  trash_name: string;
-  original_rel_path: string;
-  row_json: string;
-  deleted_at: number;
-}
 
 export class Gallery {
   private root: string;
   private annotations: Annotations;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly trash: Trash;
 
   private constructor(
     private readonly db: Database.Database,
@@ -94,6 +86,21 @@ export class Gallery {
   ) {
     this.root = path.resolve(outputDir);
     this.annotations = this.prepareFolder();
+    const gallery = this;
+    this.trash = new Trash({
+      db,
+      get root() {
+        return gallery.root;
+      },
+      get trashDir() {
+        return gallery.trashDir;
+      },
+      get annotations() {
+        return gallery.annotations;
+      },
+      item: (id) => this.item(id),
+      readRecord: (file, errors) => this.tryRead(file, errors),
+    });
   }
 
   static async open(options: GalleryOptions): Promise<Gallery> {
@@ -171,10 +178,7 @@ export class Gallery {
   }
 
   listTrash(): TrashEntry[] {
-    const rows = this.db
-      .prepare('SELECT * FROM trash ORDER BY deleted_at DESC, id DESC')
-      .all() as TrashRow[];
-    return rows.map((r) => this.trashEntry(r));
+    return this.trash.list();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -265,15 +269,11 @@ export class Gallery {
    */
   delete(ids: number[]): Promise<TrashEntry[]> {
     return this.serial(async () => {
-      try {
-        mkdirSync(this.trashDir, { recursive: true });
-      } catch (err) {
-        throw ioError('create the trash folder', this.trashDir, err);
-      }
+      this.trash.ensureFolder();
       const entries: TrashEntry[] = [];
       this.annotations.batch(() => {
         for (const id of ids) {
-          const entry = this.moveToTrash(id);
+          const entry = this.trash.moveToTrash(id);
           if (entry) entries.push(entry);
         }
       });
@@ -281,137 +281,20 @@ export class Gallery {
     });
   }
 
-  private moveToTrash(id: number): TrashEntry | undefined {
-    const row = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, images.settings, images.warnings FROM images WHERE id = ?`)
-      .get(id) as ImageRow | undefined;
-    if (!row) throw invalidArgument('ids', id, 'ids of images in the gallery');
-    const item = rowToItem(this.root, row);
-    const name = this.freeTrashName(path.basename(item.relPath));
-    const deletedAt = Date.now();
-    try {
-      this.db.transaction(() => {
-        const json = JSON.stringify({
-          record: rowToRecord(row),
-          favourite: item.favourite,
-          tags: item.tags,
-        });
-        this.db
-          .prepare(
-            'INSERT INTO trash (trash_name, original_rel_path, row_json, deleted_at) VALUES (?, ?, ?, ?)',
-          )
-          .run(name, item.relPath, json, deletedAt);
-        this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-        renameSync(item.path, path.join(this.trashDir, name)); // throws -> rollback
-      })();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw ioError('move to the trash', item.path, err);
-      // The file is already gone: drop the row, there is nothing to keep.
-      this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-      this.annotations.delete(item.relPath);
-      return undefined;
-    }
-    this.annotations.delete(item.relPath);
-    this.annotations.set(TRASH_KEY + name, {
-      favourite: item.favourite,
-      tags: item.tags,
-      originalRelPath: item.relPath,
-      deletedAt,
-    });
-    const stored = this.db
-      .prepare('SELECT * FROM trash WHERE trash_name = ?')
-      .get(name) as TrashRow;
-    return this.trashEntry(stored);
-  }
-
   /** Puts trashed images back where they were (or beside, if that name is taken now). */
   restore(trashIds: number[]): Promise<GalleryItem[]> {
     return this.serial(async () => {
       const items: GalleryItem[] = [];
       this.annotations.batch(() => {
-        for (const trashId of trashIds) items.push(this.restoreOne(trashId));
+        for (const trashId of trashIds) items.push(this.trash.restore(trashId));
       });
       return items;
     });
   }
 
-  private restoreOne(trashId: number): GalleryItem {
-    const row = this.db.prepare('SELECT * FROM trash WHERE id = ?').get(trashId) as
-      TrashRow | undefined;
-    if (!row) throw invalidArgument('trashIds', trashId, 'ids of entries in the trash');
-    const kept = JSON.parse(row.row_json) as {
-      record: ImageRecord;
-      favourite: boolean;
-      tags: string[];
-    };
-    const rel = this.freeRelPath(row.original_rel_path);
-    const target = path.join(this.root, ...rel.split('/'));
-    mkdirSync(path.dirname(target), { recursive: true });
-    let id = 0;
-    try {
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
-        id = upsertRecord(this.db, { ...kept.record, relPath: rel }, kept.favourite, kept.tags);
-        renameSync(path.join(this.trashDir, row.trash_name), target);
-      })();
-    } catch (err) {
-      throw ioError('restore', path.join(this.trashDir, row.trash_name), err);
-    }
-    this.annotations.delete(TRASH_KEY + row.trash_name);
-    this.annotations.set(rel, { favourite: kept.favourite, tags: kept.tags });
-    return this.item(id);
-  }
-
   /** Deletes every trashed file for good; returns how many. */
   emptyTrash(): Promise<number> {
-    return this.serial(async () => {
-      const rows = this.db.prepare('SELECT * FROM trash').all() as TrashRow[];
-      this.annotations.batch(() => {
-        for (const row of rows) {
-          try {
-            unlinkSync(path.join(this.trashDir, row.trash_name));
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-              throw ioError('delete', path.join(this.trashDir, row.trash_name), err);
-            }
-          }
-          this.db.prepare('DELETE FROM trash WHERE id = ?').run(row.id);
-          this.annotations.delete(TRASH_KEY + row.trash_name);
-        }
-      });
-      return rows.length;
-    });
-  }
-
-  private trashEntry(r: TrashRow): TrashEntry {
-    const kept = JSON.parse(r.row_json) as { record: ImageRecord };
-    return {
-      id: r.id,
-      path: path.join(this.trashDir, r.trash_name),
-      originalRelPath: r.original_rel_path,
-      deletedAt: r.deleted_at,
-      prompt: kept.record.prompt,
-    };
-  }
-
-  private freeTrashName(base: string): string {
-    const taken = (name: string) =>
-      this.db.prepare('SELECT 1 FROM trash WHERE trash_name = ?').get(name) !== undefined ||
-      existsInDir(this.trashDir, name);
-    return freeName(base, taken);
-  }
-
-  private freeRelPath(rel: string): string {
-    const dir = path.posix.dirname(rel);
-    const name = freeName(path.posix.basename(rel), (candidate) => {
-      const r = dir === '.' ? candidate : `${dir}/${candidate}`;
-      return (
-        existsInDir(path.join(this.root, ...dir.split('/')), candidate) ||
-        this.db.prepare('SELECT 1 FROM images WHERE rel_path = ?').get(r) !== undefined
-      );
-    });
-    return dir === '.' ? name : `${dir}/${name}`;
+    return this.serial(async () => this.trash.empty());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -498,7 +381,7 @@ export class Gallery {
       const del = this.db.prepare('DELETE FROM images WHERE rel_path = ?');
       for (const rel of gone) del.run(rel);
     })();
-    const trash = await this.scanTrash(errors);
+    const trash = await this.trash.reconcile(errors);
     const report: ScanReport = {
       files: files.length,
       added,
@@ -522,66 +405,10 @@ export class Gallery {
     }
   }
 
-  /** Trash entries follow the trash folder's files; returns how many there are. */
-  private async scanTrash(errors: string[]): Promise<number> {
-    let names: string[] = [];
-    try {
-      names = (await readdir(this.trashDir)).filter((n) => !n.startsWith('.'));
-    } catch {
-      // no trash folder yet
-    }
-    const rows = this.db.prepare('SELECT * FROM trash').all() as TrashRow[];
-    const byName = new Map(rows.map((r) => [r.trash_name, r]));
-    const files = new Set(names);
-    for (const name of names) {
-      if (byName.has(name)) continue;
-      const abs = path.join(this.trashDir, name);
-      const note = this.annotations.get(TRASH_KEY + name);
-      const s = await stat(abs);
-      const original = note?.originalRelPath ?? name;
-      const record = await this.tryRead(
-        { relPath: original, absPath: abs, size: s.size, mtimeMs: Math.floor(s.mtimeMs) },
-        errors,
-      );
-      if (!record) continue;
-      const json = JSON.stringify({
-        record,
-        favourite: note?.favourite === true,
-        tags: note?.tags ?? [],
-      });
-      this.db
-        .prepare(
-          'INSERT INTO trash (trash_name, original_rel_path, row_json, deleted_at) VALUES (?, ?, ?, ?)',
-        )
-        .run(name, original, json, note?.deletedAt ?? Math.floor(s.mtimeMs));
-    }
-    this.db.transaction(() => {
-      for (const row of rows)
-        if (!files.has(row.trash_name))
-          this.db.prepare('DELETE FROM trash WHERE id = ?').run(row.id);
-    })();
-    return (this.db.prepare('SELECT count(*) AS n FROM trash').get() as { n: number }).n;
-  }
-
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const job = this.queue.catch(() => undefined).then(fn);
     this.queue = job;
     return job;
-  }
-}
-
-function existsInDir(dir: string, name: string): boolean {
-  return existsSync(path.join(dir, name));
-}
-
-/** `name`, or `stem (2).ext`, `stem (3).ext`... until `taken` says no. */
-export function freeName(name: string, taken: (candidate: string) => boolean): string {
-  if (!taken(name)) return name;
-  const ext = path.extname(name);
-  const stem = name.slice(0, name.length - ext.length);
-  for (let n = 2; ; n++) {
-    const candidate = `${stem} (${n})${ext}`;
-    if (!taken(candidate)) return candidate;
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NSFW_CLASSES, type NsfwClass } from '../../../common/safety.ts';
 import { sceneSpecs } from '../../../main/demo-model/design.ts';
@@ -23,7 +23,7 @@ const top = (s: ClassScores): NsfwClass =>
   NSFW_CLASSES.reduce((best, c) => (s[c] > s[best] ? c : best), NSFW_CLASSES[0]);
 
 async function rawOf(
-  image: sharp.Sharp,
+  image: Sharp,
 ): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { rgb: new Uint8Array(data), width: info.width, height: info.height };
@@ -110,7 +110,7 @@ describe('bundled classifier (nsfwjs MobileNetV2 converted to ONNX)', () => {
         `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${body}</svg>`,
       ),
     );
-  const drawn: [string, sharp.Sharp][] = [
+  const drawn: [string, Sharp][] = [
     [
       'horizontal gradient',
       svg(

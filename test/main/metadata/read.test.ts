@@ -261,6 +261,34 @@ describe('readImageSettings: ComfyUI', () => {
 });
 
 describe('readImageSettings: damaged and foreign files', () => {
+  it('falls back to the parameters chunk when the emulsion chunk is damaged', async () => {
+    const result = await readImageSettings(
+      withChunks(png, [
+        iTXt('parameters', A1111_UNICODE),
+        tEXt('emulsion', '{"format": "emulsion.image-settings", '),
+      ]),
+    );
+    expect(result.source).toBe('a1111');
+    expect(result.settings).toEqual(A1111_UNICODE_SETTINGS);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(
+      /^The "emulsion" chunk is not valid JSON \(.*\)\. Falling back to the other chunks\.$/,
+    );
+  });
+
+  it('uses the first of two chunks with the same keyword and says so', async () => {
+    const result = await readImageSettings(
+      withChunks(png, [
+        iTXt('parameters', A1111_UNICODE),
+        tEXt('parameters', 'other\nSteps: 1, Sampler: a, Seed: 2'),
+      ]),
+    );
+    expect(result.settings?.seed).toBe(3928475);
+    expect(result.warnings).toEqual([
+      'The PNG has more than one "parameters" chunk; the first was used.',
+    ]);
+  });
+
   it('answers "no settings found" for a PNG without text chunks', async () => {
     const result = await readImageSettings(png);
     expect(result).toEqual({

@@ -55,11 +55,16 @@ export interface A1111Fields {
   extra?: InfotextPair[];
 }
 
-/** A1111 `quote`: JSON-quote a value that holds a comma, a colon or a newline. */
+/**
+ * A1111 `quote`: JSON-quote a value that holds a comma, a colon or a newline.
+ * NOTE: we also quote a value that starts with '"'. A1111 would write it bare, and its own reader
+ * would then JSON-decode it and lose the quotes; quoting it is read back right by every A1111-style
+ * reader, so this only fixes that corner.
+ */
 export function quoteValue(value: string | number | boolean): string {
   const text = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
-  if (!text.includes(',') && !text.includes('\n') && !text.includes(':')) return text;
-  return JSON.stringify(text);
+  const special = text.includes(',') || text.includes('\n') || text.includes(':');
+  return special || text.startsWith('"') ? JSON.stringify(text) : text;
 }
 
 function formatPairs(pairs: InfotextPair[]): string {

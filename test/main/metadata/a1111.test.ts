@@ -50,6 +50,11 @@ describe('formatInfotext', () => {
     expect(quoteValue('line\nbreak')).toBe('"line\\nbreak"');
     expect(quoteValue('猫, 犬')).toBe('"猫, 犬"');
     expect(quoteValue('say "hi"')).toBe('say "hi"'); // quotes alone do not trigger quoting
+    // ...except a leading one, which A1111's reader would take for JSON and strip.
+    expect(quoteValue('"Best" model')).toBe('"\\"Best\\" model"');
+    expect(
+      parseInfotext('p\nSteps: 1, Model: ' + quoteValue('"Best"') + ', Seed: 2').params['Model'],
+    ).toBe('"Best"');
   });
 
   it('keeps multi-line prompts and negatives as lines of their blocks', () => {

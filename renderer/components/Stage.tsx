@@ -118,6 +118,7 @@ export function ResultInfo() {
     ['Provider', selected.provider],
     ['Time', formatMs(selected.totalMs)],
   ];
+  if (r.init) items.splice(5, 0, ['Init', `${Math.round(r.init.strength * 100)}% strength`]);
   return (
     <section className="result-info" aria-label="Selected result">
       <p className="result-info__prompt" title={r.prompt}>

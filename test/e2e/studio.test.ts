@@ -1,0 +1,138 @@
+/**
+ * The studio in real Chromium, through server mode, against the real engine and the bundled demo
+ * model. Screenshots land in test-artifacts/.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePng } from '../main/app/fakes/png.ts';
+import { ARTIFACTS, dropFile, startE2E, type E2E } from './harness.ts';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+  e2e.page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+const shot = (name: string) => e2e.page.screenshot({ path: path.join(ARTIFACTS, name) });
+const resultImages = () => e2e.page.locator('nav[aria-label="Results of this session"] img');
+const meta = (key: string) => e2e.page.locator(`[data-testid="result-meta"] dd[data-key="${key}"]`);
+const outputs = async () =>
+  fs.readdir((await e2e.server.studio.handlers.getSettings()).outputFolder);
+
+async function setSteps(n: number) {
+  await e2e.page.getByLabel('Steps value').fill(String(n));
+}
+
+describe('studio (server mode, real Chromium, real engine)', () => {
+  it('refuses a request without the token: HTTP 401 for the page, no WebSocket', async () => {
+    const bare = `http://127.0.0.1:${e2e.server.port}/`;
+    const res = await e2e.page.goto(bare);
+    expect(res?.status()).toBe(401);
+    const outcome = await e2e.page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve('open');
+          ws.onclose = (e) => resolve(`closed ${e.code}`);
+        }),
+      `ws://127.0.0.1:${e2e.server.port}/ws`,
+    );
+    expect(outcome).toBe('closed 1006');
+  });
+
+  it('opens the empty studio from the printed URL', async () => {
+    await e2e.page.goto(e2e.server.url);
+    await e2e.page.getByText('Your images appear here').waitFor();
+    await expect
+      .poll(() => e2e.page.getByLabel('Model', { exact: true }).inputValue())
+      .toMatch(/emulsion-shapes$/);
+    // The token left the address bar; the cookie keeps access.
+    expect(e2e.page.url()).toBe(`http://127.0.0.1:${e2e.server.port}/`);
+    await shot('studio-empty.png');
+  });
+
+  it('generates from a typed prompt, moving the progress bar, and shows the image', async () => {
+    const page = e2e.page;
+    await page
+      .getByLabel('Prompt', { exact: true })
+      .fill('a (red circle:1.2) on a blue background');
+    await setSteps(60);
+    await page.keyboard.press('Control+Enter');
+    const bar = page.getByRole('progressbar', { name: 'Generation progress' });
+    await bar.waitFor();
+    // Sample the bar in the page itself: a locator would wait for it once it is gone.
+    const sample = () =>
+      page.evaluate(
+        () => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
+      );
+    const seen = new Set<number>();
+    for (let value = await sample(); value !== null; value = await sample()) {
+      if (Number(value) > 0) seen.add(Number(value));
+      if (seen.size === 3) await shot('studio-progress.png');
+      await page.waitForTimeout(30);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    await page.getByAltText(/^Result, seed \d+$/).waitFor();
+    await expect.poll(() => resultImages().count()).toBe(1);
+    expect(await meta('steps').textContent()).toBe('60');
+    expect(await outputs()).toHaveLength(1);
+    await shot('studio-finished.png');
+  });
+
+  it('cancels a run with Esc and shows no new image', async () => {
+    const page = e2e.page;
+    await setSteps(1000);
+    await page.getByRole('button', { name: /^Generate/ }).click();
+    const bar = page.getByRole('progressbar', { name: 'Generation progress' });
+    await expect
+      .poll(async () => Number(await bar.getAttribute('aria-valuenow')))
+      .toBeGreaterThan(2);
+    await page.keyboard.press('Escape');
+    await page.getByText('Generation cancelled.').waitFor();
+    await expect(bar.isVisible()).resolves.toBe(false);
+    expect(await resultImages().count()).toBe(1);
+    expect(await outputs()).toHaveLength(1);
+  });
+
+  it('takes an image dropped on the canvas as the init image and runs img2img', async () => {
+    const page = e2e.page;
+    await setSteps(12);
+    await dropFile(page, '[data-testid="canvas"]', {
+      name: 'blue.png',
+      type: 'image/png',
+      data: makePng(96, 96, [30, 60, 200]),
+    });
+    await page.getByAltText('Init image blue.png').waitFor();
+    const strength = page.getByLabel('Strength', { exact: true });
+    expect(await strength.inputValue()).toBe('0.75');
+    await strength.fill('0.6');
+    await shot('studio-img2img.png');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => resultImages().count(), { timeout: 60_000 }).toBe(2);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // The engine's result echoes the request it ran: the init image was part of it.
+    expect(await meta('init').textContent()).toBe('60% strength');
+  });
+
+  it('uses the chosen scheduler, CFG and steps, and reports them with the result', async () => {
+    const page = e2e.page;
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.getByLabel('Sampler').selectOption('DPM++ 2M Karras');
+    await page.getByLabel('CFG scale value').fill('9.5');
+    await setSteps(14);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => resultImages().count(), { timeout: 60_000 }).toBe(3);
+    expect(await meta('sampler').textContent()).toBe('DPM++ 2M Karras');
+    expect(await meta('cfg').textContent()).toBe('9.5');
+    expect(await meta('steps').textContent()).toBe('14');
+    expect(await meta('provider').textContent()).toBe('cpu');
+    expect(await meta('init').count()).toBe(0);
+  });
+});

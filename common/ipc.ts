@@ -216,3 +216,13 @@ export function decodeWire(text: string): unknown {
     return v;
   });
 }
+
+/* ---- Images on disk ---- */
+
+/** The Electron protocol that serves images from the app's own folders (main/app/protocol.ts). */
+export const IMAGE_SCHEME = 'emulsion-image';
+
+/** `emulsion-image://local/<encoded absolute path>`; the host part is fixed, the path is data. */
+export function imageUrl(absolutePath: string): string {
+  return `${IMAGE_SCHEME}://local/${encodeURIComponent(absolutePath)}`;
+}

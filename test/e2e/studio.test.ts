@@ -58,6 +58,30 @@ describe('studio (server mode, real Chromium, real engine)', () => {
     await shot('studio-empty.png');
   });
 
+  it('moves focus in reading order with a visible focus ring', async () => {
+    const page = e2e.page;
+    await page.getByLabel('Prompt', { exact: true }).focus();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+        const style = getComputedStyle(el);
+        return {
+          name: label ?? el.textContent?.trim() ?? '',
+          outline: `${style.outlineStyle} ${style.outlineWidth}`,
+        };
+      });
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      order.push((await focused()).name);
+    }
+    expect(order).toEqual(['Negative prompt', 'Reload', 'Model', 'Sampler']);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toEqual({ name: 'Reload', outline: 'solid 2px' });
+  });
+
   it('generates from a typed prompt, moving the progress bar, and shows the image', async () => {
     const page = e2e.page;
     await page

@@ -3,6 +3,7 @@
  * one line of JSON so results can be compared across machines and commits.
  */
 import type { CliIo } from '../cli/generate.ts';
+import { benchGallerySearch } from '../gallery/bench.ts';
 import { benchDemoGeneration } from './generation.ts';
 
 export interface BenchResult {
@@ -13,7 +14,24 @@ export interface BenchResult {
 type Bench = { name: string; run: () => Promise<BenchResult> };
 
 /** Other modules add their benchmarks here (gallery search, safety classifier, tokenizer...). */
-export const BENCHMARKS: Bench[] = [{ name: 'demo-generation', run: benchDemoGeneration }];
+export const BENCHMARKS: Bench[] = [
+  { name: 'demo-generation', run: benchDemoGeneration },
+  {
+    name: 'gallery-search',
+    run: async () => {
+      const r = await benchGallerySearch();
+      return {
+        name: 'gallery-search',
+        rows: r.rows,
+        indexMs: r.indexMs,
+        worstMedianMs: r.worstMedianMs,
+        targetMs: r.targetMs,
+        pass: r.pass,
+        queries: r.queries.map((q) => ({ name: q.name, medianMs: q.medianMs, p95Ms: q.p95Ms })),
+      };
+    },
+  },
+];
 
 export async function runBenchmarks(argv: string[], io: CliIo): Promise<number> {
   const only = argv.filter((a) => !a.startsWith('--'));

@@ -22,8 +22,10 @@ enough to build in a second. Its denoiser is exact rather than trained:
 - **Scenes.** ${SHAPES.length * COLOURS.length * BACKGROUNDS.length} scenes are drawn in code at 512×512: one centred ${SHAPES.join(', ')}
   in ${COLOURS.join(', ')}, on a light or dark background.
 - **VAE.** Linear, with SD's 8× factor and 4 latent channels. The encoder averages 8×8 blocks and
-  maps RGB to 4 channels with the pseudo-inverse of SD 1.5's latent→RGB preview matrix; the
-  decoder applies that matrix and upsamples bilinearly. scaling_factor = ${SCALING_FACTOR}.
+  maps RGB to 4 channels with the pseudo-inverse of SD 1.5's latent→RGB preview matrix, plus a
+  direction the decoder ignores that gives every palette colour the same latent norm; the decoder
+  applies the preview matrix and upsamples bilinearly, so SD 1.5 latent previews are exact.
+  scaling_factor = ${SCALING_FACTOR}.
 - **Text encoder.** CLIP token ids in, [B,77,768] out. Each caption word or plain synonym carries
   a unit concept vector; every other token (and the empty prompt) carries zeros.
 - **UNet.** The minimum-mean-squared-error denoiser of the scene set under SD's forward process
@@ -39,7 +41,22 @@ enough to build in a second. Its denoiser is exact rather than trained:
 
 Because the denoiser is exact, prompts, negative prompts, CFG, step counts, schedulers, img2img
 strength, ControlNet and the refiner all change the output in measurable ways. With enough
-steps every image converges to one of the drawn scenes.`;
+steps every image converges to one of the drawn scenes.
+
+SD's schedule never reaches pure noise (ᾱ_999 ≈ 0.0047), so from a random start the exact
+posterior leans towards scenes with small latents. Equal shape areas and equal colour norms keep
+that lean from choosing the shape, colour or background the prompt leaves open.`;
+
+const WHAT = `## What it can draw
+
+Exactly ${SHAPES.length * COLOURS.length * BACKGROUNDS.length} pictures, and smooth blends of them on the way there:
+
+- shapes: ${SHAPES.join(', ')} (centred, the same area each);
+- colours: ${COLOURS.join(', ')};
+- backgrounds: ${BACKGROUNDS.join(', ')}.
+
+Anything else in a prompt (people, landscapes, styles) is ignored. It cannot move, scale or
+combine shapes, and fine detail is limited by the 8×8 latent grid.`;
 
 const WORDS = `## Words it understands
 
@@ -61,6 +78,8 @@ export function baseCard(): string {
 A tiny, exact text-to-image diffusion model that ships with Emulsion, so the app can draw a real
 image without downloading weights. Try "a red circle on a dark background", "a blue square",
 "a golden star" or "a ring" (negative prompt "black").
+
+${WHAT}
 
 ${HOW}
 
@@ -94,6 +113,8 @@ the outline while keeping the shape, colour and background: by then the base lat
 one scene, and the nearest outlined scene is the same composition.
 
 Same layout and I/O as emulsion-shapes (without controlnet/); unet weights are in weights.pb.
+
+${WHAT}
 
 ${HOW}
 

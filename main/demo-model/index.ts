@@ -162,6 +162,26 @@ async function writeFolder(outDir: string, name: string, files: FolderFiles, fin
   await rm(old, { recursive: true, force: true });
 }
 
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes `.name.tmp-PID-*` / `.name.old-PID-*` folders left by builds whose process is gone. */
+async function removeLeftovers(outDir: string): Promise<void> {
+  if (!existsSync(outDir)) return;
+  for (const entry of readdirSync(outDir)) {
+    const match = /^\.emulsion-shapes[a-z-]*\.(?:tmp|old)-(\d+)-[0-9a-f]+$/.exec(entry);
+    if (match && !pidAlive(Number(match[1]))) {
+      await rm(path.join(outDir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Builds whichever demo folders are missing or stale and returns the three folder paths. */
 export async function ensureDemoModels(
   outDir: string = defaultModelsDir(),
@@ -176,6 +196,7 @@ export async function ensureDemoModels(
   if (stale.length === 0) return paths;
   const started = performance.now();
   await mkdir(outDir, { recursive: true });
+  await removeLeftovers(outDir);
   const built = buildDemoModels(clip);
   for (const kind of stale) await writeFolder(outDir, DEMO_FOLDERS[kind], built[kind], fingerprint);
   log.info('built demo models', { folders: stale, ms: Math.round(performance.now() - started) });

@@ -17,6 +17,8 @@ export interface EvalImage {
   /** Display name of the scheduler the engine resolved, e.g. "Euler a". */
   scheduler?: string;
   modelName?: string;
+  /** The engine's whole result, when there is one (for writing image metadata). */
+  result?: GenerateResult;
 }
 
 export type GenerateFn = (input: GenerateInput, signal?: AbortSignal) => Promise<EvalImage>;
@@ -44,6 +46,7 @@ function toEvalImage(result: GenerateResult): EvalImage {
     request: result.request,
     scheduler: result.scheduler.displayName,
     modelName: result.modelName,
+    result: { ...result, images: [image] },
   };
 }
 

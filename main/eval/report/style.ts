@@ -10,6 +10,7 @@ table { border-collapse: collapse; margin: 6px 0 12px; } th, td { padding: 3px 1
 th { background: #fafafa; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ci { font-weight: 600; } .muted { color: #777; }
 .cell { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
+.cell > div:last-child { flex: 1 1 360px; }
 .sheet { display: grid; grid-template-columns: repeat(10, 64px); gap: 3px; }
 .sheet figure { margin: 0; width: 64px; font-size: 10px; text-align: center; color: #555; overflow: hidden; white-space: nowrap; }
 .sheet img { width: 64px; height: 64px; display: block; image-rendering: pixelated; }

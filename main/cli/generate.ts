@@ -51,6 +51,8 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   'init.strength': '--strength',
   'init.resize': '--resize',
   provider: '--provider',
+  port: '--port',
+  host: '--host',
 };
 
 export interface CliIo {

@@ -7,11 +7,13 @@ import { ensureDemoModels } from '../demo-model/index.ts';
 import { formatRecord, setLogLevel, setLogSink, type LogLevel } from '../engine/log.ts';
 import { FIELD_TO_FLAG, runGenerate, type CliIo } from './generate.ts';
 import { runInfo } from './info.ts';
+import { runServe } from './serve.ts';
 
 const USAGE = `Usage: emulsion <command> [flags]
 
 Commands:
   generate           Generate images headless (flags in the README)
+  serve              Serve the studio on 127.0.0.1 with an access token (--port, --host, --allow-remote)
   info IMAGE         Print the generation settings found in an image (--json for JSON)
   build-demo-model   Build the bundled demo model into resources/models
   bench              Run the speed benchmarks
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         if (!rest.includes('--quiet')) io.stdout(`${Object.values(paths).join('\n')}\n`);
         return 0;
       }
+      case 'serve':
+        return await runServe(rest, io);
       case 'info':
         return await runInfo(rest, io);
       case 'bench': {

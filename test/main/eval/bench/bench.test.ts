@@ -37,7 +37,7 @@ describe('selectPrompts', () => {
   it('names an unknown category and lists the real ones', async () => {
     const all = await loadPartiPrompts();
     expect(() => selectPrompts(all, { categories: ['Robots'] })).toThrow(
-      /`categories`.*"Robots".*Abstract/,
+      /`categories` must be one of Abstract.*received "Robots"/,
     );
   });
 });

@@ -6,7 +6,9 @@
  * (this code, the design constants and the CLIP files) and the size and SHA-256 of every file.
  * A folder is current when the fingerprint matches and every listed file has its size. Folders
  * are written to a temporary sibling and renamed into place, so an interrupted build never
- * leaves a half model behind.
+ * leaves a half model behind, and a lock file lets only one process build at a time.
+ * NOTE: a process that opens the folder without ensureDemoModels while another one rebuilds it
+ * can miss it for the instant between the two renames.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
   type FolderFiles,
 } from './build.ts';
 import * as design from './design.ts';
+import { pidAlive, withBuildLock } from './lock.ts';
 
 export { DEMO_FOLDERS, type DemoKind } from './build.ts';
 
@@ -162,15 +165,6 @@ async function writeFolder(outDir: string, name: string, files: FolderFiles, fin
   await rm(old, { recursive: true, force: true });
 }
 
-const pidAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Removes `.name.tmp-PID-*` / `.name.old-PID-*` folders left by builds whose process is gone. */
 async function removeLeftovers(outDir: string): Promise<void> {
   if (!existsSync(outDir)) return;
@@ -194,11 +188,17 @@ export async function ensureDemoModels(
     (k) => options.force || !isCurrent(paths[k], fingerprint),
   );
   if (stale.length === 0) return paths;
-  const started = performance.now();
   await mkdir(outDir, { recursive: true });
-  await removeLeftovers(outDir);
-  const built = buildDemoModels(clip);
-  for (const kind of stale) await writeFolder(outDir, DEMO_FOLDERS[kind], built[kind], fingerprint);
-  log.info('built demo models', { folders: stale, ms: Math.round(performance.now() - started) });
+  await withBuildLock(outDir, async () => {
+    // Another process may have built the folders while we waited for the lock.
+    const todo = options.force ? stale : stale.filter((k) => !isCurrent(paths[k], fingerprint));
+    if (todo.length === 0) return;
+    const started = performance.now();
+    await removeLeftovers(outDir);
+    const built = buildDemoModels(clip);
+    for (const kind of todo)
+      await writeFolder(outDir, DEMO_FOLDERS[kind], built[kind], fingerprint);
+    log.info('built demo models', { folders: todo, ms: Math.round(performance.now() - started) });
+  });
   return paths;
 }

@@ -215,6 +215,23 @@ describe('demo model build', () => {
     expect(hashTree(paths.base)).toEqual(hashTree(second.base));
   });
 
+  it("lets concurrent callers share one build and takes over a dead process's lock", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, '.emulsion-build.lock'), '4194305'); // no such pid on Linux
+    const results = await Promise.all([
+      ensureDemoModels(dir),
+      ensureDemoModels(dir),
+      ensureDemoModels(dir),
+    ]);
+    expect(new Set(results.map((r) => r.base)).size).toBe(1);
+    expect(hashTree(results[0].base)).toEqual(hashTree(second.base));
+    expect(readdirSync(dir).sort()).toEqual([
+      'emulsion-shapes',
+      'emulsion-shapes-controlnet',
+      'emulsion-shapes-refiner',
+    ]);
+  });
+
   it('names the missing CLIP folder when the vocabulary cannot be read', async () => {
     const dir = await tempDir();
     const err = await ensureDemoModels(dir, { clipDir: path.join(dir, 'nope') }).catch((e) => e);

@@ -11,6 +11,7 @@ import {
   captureEvents,
   decodePng,
   fixtureRoot,
+  recordReleases,
   recordRuns,
   rejection,
   smallRequest,
@@ -192,5 +193,19 @@ describe('Engine model cache', () => {
     expect(second.timings.loadMs).toBe(0);
     expect(second.timings.sessionRunMs).toBeGreaterThan(0);
     expect(second.timings.stages.unet).toHaveLength(3);
+  });
+
+  it("switching to another model releases the previous model's sessions", async () => {
+    await engine.submit('model-a', smallRequest(models.legacy));
+    const spy = recordReleases();
+    try {
+      await engine.submit('model-b', smallRequest(models.onnxstack));
+      expect([...spy.released].sort()).toEqual(['text_encoder', 'unet', 'vae_decoder']);
+      spy.released.splice(0);
+      await engine.unloadModels();
+      expect([...spy.released].sort()).toEqual(['text_encoder', 'unet', 'vae_decoder']);
+    } finally {
+      spy.restore();
+    }
   });
 });

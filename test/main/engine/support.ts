@@ -151,7 +151,8 @@ function record(tensor: ort.Tensor): RecordedTensor {
   return { type: tensor.type, dims: [...tensor.dims], values };
 }
 
-function classify(inputNames: readonly string[]): Component {
+/** Which SD component a session is, from its input names. */
+export function classify(inputNames: readonly string[]): Component {
   if (inputNames.includes('input_ids')) return 'text_encoder';
   if (inputNames.includes('timestep')) return 'unet';
   if (inputNames.includes('latent_sample')) return 'vae_decoder';
@@ -194,6 +195,19 @@ export function recordRuns(): RunRecorder {
       proto.run = original;
     },
   };
+}
+
+/** Records which sessions get released (by component) until `restore` is called. */
+export function recordReleases(): { released: Component[]; restore: () => void } {
+  type Release = (this: ort.InferenceSession) => Promise<void>;
+  const proto = (ort.InferenceSession as unknown as { prototype: { release: Release } }).prototype;
+  const original = proto.release;
+  const released: Component[] = [];
+  proto.release = function (this: ort.InferenceSession) {
+    released.push(classify(this.inputNames));
+    return original.call(this);
+  };
+  return { released, restore: () => void (proto.release = original) };
 }
 
 export function allFinite(values: ArrayLike<number>): boolean {

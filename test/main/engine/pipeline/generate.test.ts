@@ -33,6 +33,7 @@ const EOS = 49407;
 /** Twins share every weight with a variant and differ in one declared property. */
 const TWINS = {
   'olive-fp32': variant('olive-fp16', { floatType: 'float32', timestepType: 'float32' }),
+  'scale-0.13025': variant('optimum-1.24', { scalingFactor: 0.13025 }),
   'sd2-epsilon': variant('sd2-v', {
     scheduler: { ...VARIANTS['sd2-v'].scheduler, prediction_type: 'epsilon' },
   }),
@@ -187,8 +188,10 @@ describe.each(VARIANT_IDS)('exporter variant %s', (id) => {
 
 describe('generate() against an independent diffusers-style loop', () => {
   const cases: [ModelName, 'epsilon' | 'v_prediction'][] = [
+    ['legacy', 'epsilon'],
     ['optimum-1.24', 'epsilon'],
     ['optimum-1.23', 'epsilon'],
+    ['scale-0.13025', 'epsilon'],
     ['sd2-v', 'v_prediction'],
   ];
   it.each(cases)('%s (%s) gives the reference latents and pixels', async (name, prediction) => {
@@ -269,5 +272,48 @@ describe('float16 models', () => {
     // fp16 keeps ~3 significant digits: a few levels at most, under one level on average.
     expect(maxDiff).toBeLessThanOrEqual(4);
     expect(sum / a.data.length).toBeLessThan(1);
+  });
+});
+
+describe('prompts through the engine', () => {
+  it('(word:1.5) scales that token\'s embedding, then restores the original mean (A1111 "Original")', async () => {
+    const { runs } = await txt2img('optimum-1.24', { prompt: 'a (red:1.5) circle', cfg: 1 });
+    const [te] = only(runs, 'text_encoder');
+    const ids = [...te.feeds.input_ids.values];
+    // BOS, a, red, circle, EOS: the weight belongs to position 2.
+    expect(ids.indexOf(EOS)).toBe(4);
+    const raw = te.outputs.last_hidden_state.values;
+    const width = 768;
+    const weighted = Float64Array.from(raw);
+    for (let d = 0; d < width; d++) weighted[2 * width + d] *= 1.5;
+    const mean = (a: ArrayLike<number>) => {
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += a[i];
+      return sum / a.length;
+    };
+    const ratio = mean(raw) / mean(weighted);
+    const fed = only(runs, 'unet')[0].feeds.encoder_hidden_states.values;
+    expect(fed.length).toBe(raw.length);
+    let worst = 0;
+    for (let i = 0; i < fed.length; i++) {
+      worst = Math.max(worst, Math.abs(fed[i] - weighted[i] * ratio) / (1e-3 + Math.abs(fed[i])));
+    }
+    expect(worst).toBeLessThan(1e-4);
+    expect(mean(fed)).toBeCloseTo(mean(raw), 5);
+  });
+
+  it('truncates an over-long prompt with a warning that names the dropped words', async () => {
+    const prompt = `${'field '.repeat(80)}zebra giraffe`;
+    const warnings: string[] = [];
+    const off = engine.onEvent((e) => {
+      if (e.status === 'warning') warnings.push(e.message);
+    });
+    const { result, runs } = await txt2img('legacy', { prompt, cfg: 1 });
+    off();
+    const ids = [...only(runs, 'text_encoder')[0].feeds.input_ids.values];
+    expect(ids).toHaveLength(77);
+    expect(ids[76]).toBe(EOS);
+    expect(result.warnings.some((w) => w.includes('zebra giraffe'))).toBe(true);
+    expect(warnings.some((w) => w.includes('zebra giraffe'))).toBe(true);
   });
 });

@@ -112,6 +112,22 @@ describe('img2img strength', () => {
     },
   );
 
+  it.each(['crop', 'fit', 'stretch'] as const)(
+    'resizes a 96×48 init image to the 64×64 request (%s)',
+    async (resize) => {
+      const wide = await testCard(96, 48);
+      const init = { image: { data: wide }, strength: 0, resize };
+      const result = await engine.submit(`resize-${resize}`, smallRequest(models.legacy, { init }));
+      const image = await decodePng(result.images[0].png);
+      expect([image.width, image.height]).toEqual([64, 64]);
+      if (resize === 'fit') {
+        // Letterboxed on black: the top rows are decode(encode(black)), the same all across.
+        const row = image.data.subarray(0, 64 * 3);
+        for (let x = 1; x < 64; x++) expect(row[x * 3]).toBe(row[0]);
+      }
+    },
+  );
+
   it('strength 0.5 depends on the input', async () => {
     const a = await img2img(models.legacy, 0.5, 0);
     const b = await img2img(models.legacy, 0.5, 1);

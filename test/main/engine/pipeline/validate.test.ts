@@ -19,6 +19,7 @@ import {
 
 let cleanup: () => Promise<void>;
 let model: string;
+let fixedShape: string;
 let root: string;
 let engine: Engine;
 
@@ -26,7 +27,10 @@ beforeAll(async () => {
   const made = await fixtureRoot();
   cleanup = made.cleanup;
   root = made.dir;
-  ({ legacy: model } = await buildModels(root, { legacy: 'legacy' }));
+  ({ legacy: model, fixed: fixedShape } = await buildModels(root, {
+    legacy: 'legacy',
+    fixed: 'fixed-shape',
+  }));
   engine = new Engine();
 });
 
@@ -94,6 +98,20 @@ describe('Engine.submit with bad settings', () => {
       expect(error.message).toContain(known);
     }
     expect(events.map((e) => e.status)).not.toContain('started');
+  });
+
+  it('a size a fixed-shape model cannot take: a clear error naming the size, before denoising', async () => {
+    // The fixture declares 8×8 latents (64×64 pixels) everywhere, as NPU exports do.
+    const { events, stop } = captureEvents(engine);
+    const error = await rejection(
+      engine.submit('fixed', smallRequest(fixedShape, { width: 128, height: 128 })),
+    );
+    stop();
+    expect(['INVALID_ARGUMENT', 'MODEL_CONTRACT']).toContain(error.code);
+    expect(['width', 'height']).toContain(error.details.field);
+    expect(error.message).toContain('128');
+    expect(error.message).toContain('64');
+    expect(events.map((e) => e.status)).not.toContain('step');
   });
 
   it('rejects bad settings before touching the model folder', async () => {

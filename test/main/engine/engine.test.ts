@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../common/generation.ts';
 import { Engine } from '../../../main/engine/engine.ts';
+import { LIMITS } from '../../../main/engine/pipeline/validate.ts';
 import {
   buildModels,
   captureEvents,
@@ -76,6 +77,21 @@ describe('Engine determinism', () => {
     for (let i = 0; i < a.data.length; i++)
       maxDiff = Math.max(maxDiff, Math.abs(a.data[i] - b.data[i]));
     // Batched and single UNet calls may differ in the last float bit.
+    expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
+  it('reports a valid seed that reproduces image i alone, also at the top of the seed range', async () => {
+    const top = LIMITS.maxSeed;
+    const batch = await engine.submit('top', smallRequest(models.legacy, { seed: top, batch: 2 }));
+    const seed = batch.images[1].seed;
+    // The reported seed must itself be accepted by the engine (0 … maxSeed).
+    expect(Number.isInteger(seed) && seed >= 0 && seed <= top).toBe(true);
+    const single = await engine.submit('top-single', smallRequest(models.legacy, { seed }));
+    const a = await decodePng(batch.images[1].png);
+    const b = await decodePng(single.images[0].png);
+    let maxDiff = 0;
+    for (let i = 0; i < a.data.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(a.data[i] - b.data[i]));
     expect(maxDiff).toBeLessThanOrEqual(1);
   });
 });

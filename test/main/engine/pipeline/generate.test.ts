@@ -316,4 +316,9 @@ describe('prompts through the engine', () => {
     expect(result.warnings.some((w) => w.includes('zebra giraffe'))).toBe(true);
     expect(warnings.some((w) => w.includes('zebra giraffe'))).toBe(true);
   });
+
+  it('warns when it drops a BREAK keyword instead of dropping it silently', async () => {
+    const { result } = await txt2img('legacy', { prompt: 'a red circle BREAK a blue square' });
+    expect(result.warnings.some((w) => w.includes('BREAK'))).toBe(true);
+  });
 });

@@ -114,11 +114,15 @@ describe('Engine.submit with bad settings', () => {
     expect(events.map((e) => e.status)).not.toContain('step');
   });
 
-  it('rejects bad settings before touching the model folder', async () => {
+  it.each([
+    ['width', { width: 100 }],
+    ['steps', { steps: 0 }],
+    ['scheduler', { scheduler: 'Warp Drive 3000' }],
+  ] as const)('rejects a bad `%s` before touching the model folder', async (field, overrides) => {
     const missing = path.join(root, 'not-a-model');
-    const error = await rejection(engine.submit('v', smallRequest(missing, { width: 100 })));
+    const error = await rejection(engine.submit('v', smallRequest(missing, overrides)));
     expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.details.field).toBe('width');
+    expect(error.details.field).toBe(field);
   });
 
   it('still runs the next job after a rejected one', async () => {

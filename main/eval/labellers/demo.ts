@@ -5,8 +5,8 @@
  * Background: the median colour of the image border. Foreground: pixels more than 48 units (RGB
  * Euclidean, 0–255) from it; the closest demo pair, black on the dark slate, is 67 apart.
  *
- * Colour: each foreground pixel is put in a hue cluster. Pixels with saturation under 0.25 are
- * achromatic and go to white (value > 0.6), black (value < 0.35) or grey; the others go to the
+ * Colour: each foreground pixel is put in a hue cluster. Pixels with chroma (max − min) under
+ * 0.16 are achromatic and go to white (value > 0.6), black (value < 0.35) or grey; the others go to the
  * nearest of six hue centres, placed at the hues of the demo colours (red 0°, orange 30°,
  * yellow 53°, green 133°, blue 224°, purple 282°). The label is the largest cluster among the
  * attribute's values; its share of the foreground is the confidence.
@@ -34,6 +34,7 @@ const COLOUR_VALUES = new Set([...Object.keys(HUE_CENTRES), 'white', 'black']);
 const SHAPE_VALUES = new Set(['circle', 'square', 'triangle', 'star', 'ring', 'cross']);
 const FOREGROUND_THRESHOLD = 48;
 const MIN_FOREGROUND_SHARE = 0.01;
+const ACHROMATIC_CHROMA = 0.16;
 
 function hueDistance(a: number, b: number): number {
   const d = Math.abs(a - b) % 360;
@@ -41,8 +42,11 @@ function hueDistance(a: number, b: number): number {
 }
 
 export function colourOfPixel(r: number, g: number, b: number): string {
-  const [h, s, v] = rgbToHsv(r, g, b);
-  if (s < 0.25) return v > 0.6 ? 'white' : v < 0.35 ? 'black' : 'grey';
+  // Chroma (max − min), not HSV saturation, decides achromatic: saturation divides by the value,
+  // so a near-black pixel with a faint tint (5, 20, 8) has saturation 0.75 and a random hue.
+  const chroma = (Math.max(r, g, b) - Math.min(r, g, b)) / 255;
+  const [h, , v] = rgbToHsv(r, g, b);
+  if (chroma < ACHROMATIC_CHROMA) return v > 0.6 ? 'white' : v < 0.35 ? 'black' : 'grey';
   let best = 'red';
   for (const [name, centre] of Object.entries(HUE_CENTRES))
     if (hueDistance(h, centre) < hueDistance(h, HUE_CENTRES[best])) best = name;

@@ -82,3 +82,12 @@ describe('createDemoLabeller', () => {
     });
   });
 });
+
+describe('colourOfPixel on generated-looking pixels', () => {
+  it('reads a faintly tinted near-black as black, not by its unstable hue', () => {
+    // (5, 20, 8): HSV saturation 0.75 at hue 132° (green), but chroma only 15/255 = 0.06.
+    expect(colourOfPixel(5, 20, 8)).toBe('black');
+    expect(colourOfPixel(245, 250, 240)).toBe('white');
+    expect(colourOfPixel(40, 60, 130)).toBe('blue');
+  });
+});

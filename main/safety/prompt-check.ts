@@ -41,6 +41,9 @@ interface CompiledTerm {
   /** Letter runs of each word, and of all words written together. */
   words: Run[][];
   joined: Run[];
+  /** Cheap pre-checks: the first letter, and the fewest characters that can spell the term. */
+  first: string;
+  minLength: number;
 }
 
 function runsOf(letters: string): Run[] {
@@ -97,7 +100,8 @@ function compile(term: string, category: PromptCategory): CompiledTerm {
       .map((r) => r.letter.repeat(r.count))
       .join(''),
   );
-  return { term, category, words, joined };
+  const minLength = joined.reduce((n, r) => n + r.count, 0);
+  return { term, category, words, joined, first: joined[0].letter, minLength };
 }
 
 interface Span {
@@ -109,12 +113,14 @@ interface Span {
 function findSpans(term: CompiledTerm, norm: NormalizedText, cands: readonly Candidate[]): Span[] {
   const spans: Span[] = [];
   for (const cand of cands) {
+    if (cand.chars.length < term.minLength || !cand.chars[0].alts.includes(term.first)) continue;
     if (spellsWithPlural(term.joined, cand.chars)) spans.push(cand);
   }
   const n = term.words.length;
   if (n < 2) return spans;
   const { pieces, joinable } = norm;
   for (let i = 0; i + n <= pieces.length; i++) {
+    if (!pieces[i].chars[0].alts.includes(term.first)) continue;
     let ok = true;
     for (let k = 0; k < n && ok; k++) {
       if (k > 0 && !joinable[i + k - 1]) ok = false;

@@ -118,6 +118,13 @@ describe('prompt check: evasions', () => {
 });
 
 describe('prompt check: false positives', () => {
+  it.each(['sex', 'rapist', 'cunt', 'ass', 'cock', 'anal', 'rape', 'dick', 'nude'])(
+    'flags the listed word %j on its own (so the cases below test containment, not absence)',
+    (word) => {
+      expect(shipped.find(`a ${word} here`).map((m) => m.term)).toEqual([word]);
+    },
+  );
+
   it.each([
     'Essex',
     'Middlesex',

@@ -3,15 +3,15 @@
  * eval.ts. Exit codes follow the rest of the CLI: 0 done, 2 bad input (flags, CSV, images,
  * model files), 1 anything else.
  */
-import { serializeError, invalidArgument } from '../../common/errors.ts';
-import { defaultSafetySettings } from '../../common/safety.ts';
-import { runEvaluation, type EvalOptions } from './eval.ts';
-import { formatReport } from './report-text.ts';
-import { parseThresholds, validatePolicy } from './settings.ts';
-import type { ImageClassifier } from './classifier.ts';
-import type { ModelSafetyChecker } from './safety-checker.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { invalidArgument, serializeError } from '../../common/errors.ts';
+import { defaultSafetySettings, type SafetyPolicy } from '../../common/safety.ts';
+import type { ImageClassifier } from './classifier.ts';
+import { runEvaluation, type EvalOptions } from './eval.ts';
+import { formatReport } from './report-text.ts';
+import type { ModelSafetyChecker } from './safety-checker.ts';
+import { parseThresholds, validatePolicy } from './settings.ts';
 
 export interface SafetyEvalIo {
   stdout: (text: string) => void;
@@ -156,6 +156,6 @@ export async function runSafetyEval(
 }
 
 /** `--safety off|warn|blur|block` for the generate command. */
-export function parseSafetyFlag(value: unknown) {
+export function parseSafetyFlag(value: unknown): SafetyPolicy {
   return validatePolicy(value, '--safety');
 }

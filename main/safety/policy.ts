@@ -26,7 +26,6 @@ import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import type { ExecutionProviderName } from '../../common/generation.ts';
 import {
   describeReason,
-  type ImageReason,
   type PromptReason,
   type SafetyAction,
   type SafetyDecision,
@@ -237,5 +236,5 @@ export function promptBlockedError(decision: PromptDecision): EmulsionError {
 
 /** Reasons as lines for people (CLI output, warnings). */
 export function describeDecision(d: SafetyDecision): string[] {
-  return d.reasons.map((r: SafetyReason | ImageReason) => describeReason(r));
+  return d.reasons.map(describeReason);
 }

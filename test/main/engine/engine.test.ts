@@ -16,6 +16,7 @@ import {
   recordRuns,
   rejection,
   smallRequest,
+  testCard,
   type RunRecorder,
 } from './support.ts';
 
@@ -199,6 +200,41 @@ describe('Engine classifier-free guidance', () => {
       expect(run.feeds.sample.dims[0]).toBe(1);
       expect(run.feeds.encoder_hidden_states.dims[0]).toBe(1);
     }
+  });
+});
+
+describe('Engine timings', () => {
+  it('reports totalMs, sessionRunMs and per-stage times for an img2img job', async () => {
+    const init = {
+      image: { data: await testCard(64, 64) },
+      strength: 0.5,
+      resize: 'crop' as const,
+    };
+    const { timings } = await engine.submit(
+      'timed',
+      smallRequest(models.onnxstack, { steps: 4, init }),
+    );
+    const { stages } = timings;
+    expect(stages.unet).toHaveLength(2);
+    for (const ms of [
+      ...stages.unet,
+      stages.textEncoder,
+      stages.vaeDecode,
+      stages.vaeEncode ?? 0,
+    ]) {
+      expect(ms).toBeGreaterThan(0);
+    }
+    expect(stages.tokenize).toBeGreaterThanOrEqual(0);
+    expect(timings.sessionRunMs).toBeGreaterThan(0);
+    expect(timings.sessionRunMs).toBeLessThanOrEqual(timings.totalMs);
+    const staged =
+      stages.tokenize +
+      stages.textEncoder +
+      stages.unet.reduce((a, b) => a + b, 0) +
+      (stages.vaeEncode ?? 0) +
+      stages.vaeDecode +
+      stages.postprocess;
+    expect(staged).toBeLessThanOrEqual(timings.totalMs);
   });
 });
 

@@ -22,9 +22,7 @@ const reference = JSON.parse(
 const top = (s: ClassScores): NsfwClass =>
   NSFW_CLASSES.reduce((best, c) => (s[c] > s[best] ? c : best), NSFW_CLASSES[0]);
 
-async function rawOf(
-  image: Sharp,
-): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+async function rawOf(image: Sharp): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { rgb: new Uint8Array(data), width: info.width, height: info.height };
 }

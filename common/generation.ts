@@ -5,7 +5,7 @@
  * Uint8Arrays only.
  */
 import type { SerializedError } from './errors.ts';
-import type { SafetyDecision } from './safety.ts';
+import type { SafetyDecision, SafetyPolicy } from './safety.ts';
 
 export type ExecutionProviderName = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type SeedMode = 'emulsion' | 'torch-cpu';
@@ -30,6 +30,8 @@ export interface ControlUnit {
   preprocessor: 'none' | 'canny' | 'scribble' | 'threshold' | 'invert' | 'depth' | 'pose';
   /** Preprocessor settings, e.g. `{ low: 100, high: 200 }` for canny. */
   params?: Record<string, number>;
+  /** depth and pose: the estimator ONNX model (image in, depth map or keypoint heatmaps out). */
+  estimator?: string;
   scale: number;
   /** Fractions of the denoising steps during which the unit is active. */
   start: number;
@@ -45,8 +47,26 @@ export interface RefinerPass {
 export interface HiresFix {
   scale: number;
   strength: number;
+  /** Steps of the second pass; 0 uses the request's `steps` (as A1111 does). */
   steps: number;
-  upscaler: 'latent' | 'image';
+  /** `latent`: bilinear on latents; `latent-nearest`: nearest-exact; `image`: decode, Lanczos, encode. */
+  upscaler: 'latent' | 'latent-nearest' | 'image';
+}
+
+/** One denoising pass of a job, in order: what ran, where, and how many model steps it took. */
+export interface GenerationPass {
+  kind: 'base' | 'refiner' | 'hires';
+  /** The model folder that ran the pass. */
+  model: string;
+  width: number;
+  height: number;
+  /** Denoising steps this pass ran (its share of the request's steps for base and refiner). */
+  steps: number;
+  /** The first timestep of the pass (the hand-off point for the refiner). */
+  firstTimestep?: number;
+  /** hires: the img2img strength and the upscaler. */
+  strength?: number;
+  upscaler?: HiresFix['upscaler'];
 }
 
 export interface GenerateRequest {
@@ -70,6 +90,8 @@ export interface GenerateRequest {
   hires?: HiresFix;
   provider: ExecutionProviderName;
   preview: PreviewMode;
+  /** The safety policy for this job; absent: the host's setting (default `blur`). */
+  safety?: SafetyPolicy;
 }
 
 /** Defaults a caller may start from; the engine itself still validates every field. */
@@ -109,6 +131,11 @@ export interface Timings {
 export interface GeneratedImage {
   /** The safety filter's decision for this image, when the filter ran. */
   safety?: SafetyDecision;
+  /**
+   * Under `blur`, the unblurred PNG, kept in memory only so the user can reveal it; hosts write
+   * `png` (blurred) unless the user reveals and keeps the original.
+   */
+  originalPng?: Uint8Array;
   /** PNG bytes, no metadata chunks (the writer adds them). */
   png: Uint8Array;
   width: number;
@@ -129,10 +156,14 @@ export interface GenerateResult {
   modelName: string;
   timings: Timings;
   warnings: string[];
+  /** The prompt check's decision, when the safety filter ran. */
+  promptSafety?: SafetyDecision;
   /** One safety decision per decoded image, in batch order (blocked images are absent from `images`). */
   safety?: SafetyDecision[];
   /** Preprocessed control hints as PNG, in unit order, for showing the user. */
   controlHints?: Uint8Array[];
+  /** With a refiner or hires fix: every denoising pass, in order. */
+  passes?: GenerationPass[];
 }
 
 /** Progress is a tagged union on `status`, the same shape from the worker to the zustand store. */

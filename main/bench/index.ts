@@ -4,6 +4,7 @@
  */
 import type { CliIo } from '../cli/generate.ts';
 import { benchGallerySearch } from '../gallery/bench.ts';
+import { benchSafetyClassifier } from '../safety/bench.ts';
 import { benchDemoGeneration } from './generation.ts';
 
 export interface BenchResult {
@@ -15,6 +16,10 @@ type Bench = { name: string; run: () => Promise<BenchResult> };
 
 /** Other modules add their benchmarks here (gallery search, safety classifier, tokenizer...). */
 export const BENCHMARKS: Bench[] = [
+  {
+    name: 'safety-classifier',
+    run: async () => ({ ...(await benchSafetyClassifier()), name: 'safety-classifier' }),
+  },
   { name: 'demo-generation', run: benchDemoGeneration },
   {
     name: 'gallery-search',

@@ -30,6 +30,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
+  safety: { type: 'string' },
   'log-level': { type: 'string' },
 };
 
@@ -51,6 +52,7 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   'init.strength': '--strength',
   'init.resize': '--resize',
   provider: '--provider',
+  safety: '--safety',
   port: '--port',
   host: '--host',
 };
@@ -100,6 +102,7 @@ export function buildInput(argv: string[]): {
     height: numberFlag(flags, 'height'),
     batch: numberFlag(flags, 'batch'),
     provider: stringFlag(flags, 'provider') as GenerateRequest['provider'] | undefined,
+    safety: stringFlag(flags, 'safety') as GenerateRequest['safety'],
   };
   const init = stringFlag(flags, 'init');
   const strength = numberFlag(flags, 'strength');

@@ -8,12 +8,14 @@ import { formatRecord, setLogLevel, setLogSink, type LogLevel } from '../engine/
 import { FIELD_TO_FLAG, runGenerate, type CliIo } from './generate.ts';
 import { runInfo } from './info.ts';
 import { runServe } from './serve.ts';
+import { runSafetyEval } from '../safety/cli.ts';
 
 const USAGE = `Usage: emulsion <command> [flags]
 
 Commands:
   generate           Generate images headless (flags in the README)
   serve              Serve the studio on 127.0.0.1 with an access token (--port, --host, --allow-remote)
+  safety-eval        Measure the safety layers on a labelled folder (--images DIR --labels CSV)
   info IMAGE         Print the generation settings found in an image (--json for JSON)
   build-demo-model   Build the bundled demo model into resources/models
   bench              Run the speed benchmarks
@@ -50,6 +52,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'serve':
         return await runServe(rest, io);
+      case 'safety-eval':
+        return await runSafetyEval(rest, io);
       case 'info':
         return await runInfo(rest, io);
       case 'bench': {

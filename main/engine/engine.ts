@@ -7,7 +7,10 @@ import { EmulsionError, serializeError } from '../../common/errors.ts';
 import type { ExecutionProviderName, GenerateResult, JobEvent } from '../../common/generation.ts';
 import { demoModelPath } from '../demo-model/index.ts';
 import { createLogger } from './log.ts';
+import { requestDefaults } from './model/family.ts';
 import { ModelCache } from './model/loaded-model.ts';
+import { SafetyGate } from './safety.ts';
+import type { SafetyFilterConfig } from '../safety/index.ts';
 import { listModels } from './model/list.ts';
 import { platformProviders } from './ort/providers.ts';
 import { generate } from './pipeline/generate.ts';
@@ -24,11 +27,21 @@ interface Job {
   reject: (e: EmulsionError) => void;
 }
 
+export interface EngineOptions {
+  /** Safety filter settings and resources; the default policy is `blur`. */
+  safety?: SafetyFilterConfig;
+}
+
 export class Engine {
   private readonly cache = new ModelCache();
+  private readonly safety: SafetyGate;
   private readonly queue: Job[] = [];
   private running?: Job;
   private readonly listeners = new Set<(e: JobEvent) => void>();
+
+  constructor(options: EngineOptions = {}) {
+    this.safety = new SafetyGate(options.safety);
+  }
 
   onEvent(listener: (e: JobEvent) => void): () => void {
     this.listeners.add(listener);
@@ -64,8 +77,9 @@ export class Engine {
     return listModels(directories);
   }
 
-  unloadModels(): Promise<void> {
-    return this.cache.release();
+  async unloadModels(): Promise<void> {
+    await this.cache.release();
+    await this.safety.release();
   }
 
   providers(): ExecutionProviderName[] {
@@ -82,13 +96,26 @@ export class Engine {
     if (!job) return;
     this.running = job;
     try {
-      const request = validateRequest(job.input);
+      // Fields the input leaves out take the model family's defaults (size, few-step settings).
+      const folder = (job.input as { model?: unknown } | null)?.model ?? demoModelPath();
+      const request = validateRequest(job.input, requestDefaults(folder));
       const model = request.model ?? demoModelPath();
+      const policy = request.safety ?? this.safety.defaultPolicy;
+      const gate = this.safety.begin(policy, request.prompt, request.negativePrompt);
+      for (const message of gate.warnings)
+        this.emit({ status: 'warning', jobId: job.jobId, message });
       const result = await generate(
         this.cache,
-        { ...request, model },
-        { jobId: job.jobId, signal: job.controller.signal, emit: (e) => this.emit(e) },
+        { ...request, model, safety: policy },
+        {
+          jobId: job.jobId,
+          signal: job.controller.signal,
+          emit: (e) => this.emit(e),
+          filter: gate.filter,
+        },
       );
+      if (gate.prompt) result.promptSafety = gate.prompt;
+      result.warnings.unshift(...gate.warnings);
       this.emit({ status: 'done', jobId: job.jobId, result });
       job.resolve(result);
     } catch (err) {

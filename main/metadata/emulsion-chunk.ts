@@ -8,6 +8,7 @@
  * NOTE: reproducing such an img2img or ControlNet image needs the same input file again; the hash
  * lets the UI confirm it is the same one.
  */
+import type { SafetyDecision } from '../../common/safety.ts';
 import { createHash } from 'node:crypto';
 import type {
   ControlUnit,
@@ -67,6 +68,8 @@ export interface EmulsionChunk {
   model: ModelRecord;
   refinerModel?: ModelRecord;
   image: { width: number; height: number; seed: number; index: number };
+  /** Every safety decision behind this image: the prompt check and this image's own check. */
+  safety?: { prompt?: SafetyDecision; image?: SafetyDecision };
 }
 
 function storeImage(source: ImageSource): StoredImageSource {
@@ -112,6 +115,12 @@ export function buildEmulsionChunk(
     image: { width: image.width, height: image.height, seed: image.seed, index: image.index },
   };
   if (options.a1111) chunk.a1111 = options.a1111;
+  if (result.promptSafety || image.safety) {
+    chunk.safety = {
+      ...(result.promptSafety ? { prompt: result.promptSafety } : {}),
+      ...(image.safety ? { image: image.safety } : {}),
+    };
+  }
   if (options.modelHashes) chunk.model.hashes = options.modelHashes;
   if (result.request.refiner) {
     chunk.refinerModel = {

@@ -3,6 +3,9 @@
  * (StableDiffusionPipeline.__call__; docs/onnx-contract.md §8):
  *   0. validate  1. load model  2. encode prompts  3. timesteps  4. initial latents
  *   5. denoise loop  6. decode  7. post-process
+ * Each feature is one named stage in its own file: ControlNet (controlnet.ts), the refiner
+ * hand-off (refiner.ts), hires fix (hires.ts), inpainting (inpaint.ts), and the per-family prompt
+ * encoding of SD 1.x/2.x, SDXL and LCM (conditioning.ts).
  */
 import { EmulsionError } from '../../../common/errors.ts';
 import type {
@@ -15,11 +18,17 @@ import { createLogger } from '../log.ts';
 import type { LoadedModel, ModelCache } from '../model/loaded-model.ts';
 import { resolveScheduler } from './scheduler.ts';
 import type { NoiseSource, Scheduler } from '../schedulers/types.ts';
-import { encodePrompt } from '../text/encode.ts';
 import { readImageRgb, rgbToTensor } from '../image/io.ts';
+import { encodeConditioning } from './conditioning.ts';
+import { hintsToPng, prepareControl, zeroResiduals } from './controlnet.ts';
+import { denoise, finalLatents, type LoopContext } from './denoise.ts';
+import { planHires, runHires } from './hires.ts';
+import { compositeInpaint, prepareInpaint, repaintEverything } from './inpaint.ts';
 import { jobNoise } from './noise.ts';
-import { finishImages, makePreview, type ImageFilter } from './postprocess.ts';
-import { predictNoise, type Conditioning, type LatentShape } from './unet.ts';
+import { describePasses } from './passes.ts';
+import { finishImages, type ImageFilter } from './postprocess.ts';
+import { planRefiner, runRefiner } from './refiner.ts';
+import type { LatentShape } from './unet.ts';
 import { decodeLatents, encodeImage } from './vae.ts';
 
 const log = createLogger('pipeline');
@@ -62,100 +71,146 @@ export async function generate(
     postprocess: 0,
   };
 
-  // 1. Load (or reuse) the model's sessions.
+  // 1. Load (or reuse) the model's sessions, and attach the ControlNets (checked against the
+  // model before any step runs) with their preprocessed hints.
   const previous = cache.loaded;
-  const model = await cache.get(request.model, request.provider, (component) =>
-    emit({ status: 'loading', component }),
-  );
+  const onLoading = (component: string) => emit({ status: 'loading', component });
+  const model = await cache.get(request.model, request.provider, onLoading);
   const loadMs = previous === model ? 0 : model.loadMs;
   throwIfCancelled(ctx.signal);
   const resolved = resolveScheduler(request.scheduler, model.folder.schedulerConfig);
   const scheduler = resolved.scheduler;
-
-  // 2. Encode prompts: [uncond; cond], skipping the negative when CFG is off (guidance ≤ 1).
-  const cond = await encodeConditioning(model, request, stages, warn);
+  if (model.traits.lcm && !['LCMScheduler', 'TCDScheduler'].includes(resolved.className)) {
+    warn(
+      `${model.folder.name} is an LCM-distilled model; it is meant for the LCM (or TCD) ` +
+        `scheduler, not ${resolved.displayName}.`,
+    );
+  }
+  const control = await prepareControl(cache, model, request, request.width, request.height);
   throwIfCancelled(ctx.signal);
 
-  // 3. Timesteps, cut for img2img by strength as diffusers' get_timesteps does.
+  // 2. Encode prompts: [uncond; cond], skipping the negative when CFG is off (guidance ≤ 1).
+  const cond = await encodeConditioning(model, request, request, stages, warn);
+  throwIfCancelled(ctx.signal);
+
+  // 3. Timesteps, cut for img2img by strength as diffusers' get_timesteps does, split at the
+  // refiner's hand-off, and the hires pass's own.
   scheduler.setTimesteps(request.steps);
   const { timesteps, beginIndex } = selectTimesteps(scheduler, request);
-
-  // 4. Initial latents: pure noise, or the encoded init image with noise added at timesteps[0].
+  const refiner = request.refiner
+    ? planRefiner(request, model, scheduler, timesteps, beginIndex, warn)
+    : undefined;
+  const baseTimesteps = refiner?.baseTimesteps ?? timesteps;
   const h = request.height / model.folder.vaeScaleFactor;
   const w = request.width / model.folder.vaeScaleFactor;
   const shape: LatentShape = {
     batch: request.batch,
-    channels: model.unet.contract.channels ?? 4,
+    // A 9-channel inpainting UNet still denoises 4-channel latents.
+    channels: model.traits.inpaint ? 4 : (model.unet.contract.channels ?? 4),
     height: h,
     width: w,
   };
+  const hires = request.hires ? planHires(request, model, shape) : undefined;
+
+  // 4. Initial latents: pure noise, or the encoded init image with noise added at timesteps[0];
+  // inpainting also prepares the mask and the known region.
   const noise = jobNoise(request.seedMode, request.seed, request.batch);
-  let latents = await initialLatents(
-    cache,
-    model,
-    request,
-    scheduler,
-    timesteps,
-    beginIndex,
-    shape,
-    noise,
-    stages,
-  );
+  const inpaint = request.mask
+    ? await prepareInpaint(cache, model, request, scheduler, timesteps, shape, noise)
+    : undefined;
+  let latents =
+    inpaint?.initial ??
+    (await initialLatents(
+      cache,
+      model,
+      request,
+      scheduler,
+      timesteps,
+      beginIndex,
+      shape,
+      noise,
+      stages,
+    ));
+  const inpaintSteps =
+    inpaint?.steps ??
+    (model.traits.inpaint
+      ? await repaintEverything(cache, model, request, shape, noise)
+      : undefined);
   throwIfCancelled(ctx.signal);
 
-  // 5. Denoise.
-  log.info('denoising', { steps: timesteps.length, provider: model.unet.session.provider });
-  emit({ status: 'started', totalSteps: timesteps.length, provider: model.unet.session.provider });
-  const loopStart = performance.now();
-  for (let i = 0; i < timesteps.length; i++) {
-    throwIfCancelled(ctx.signal);
-    const t = timesteps[i];
-    const stepStart = performance.now();
-
-    // Scale the input for K-schedulers (x/√(σ²+1)); identity for DDIM-like schedulers.
-    const scaled = scheduler.scaleModelInput(latents, t);
-
-    // Predict the noise with guidance.
-    const eps = await predictNoise(model, scaled, t, cond, shape);
-
-    // Step the scheduler to the previous, less noisy sample.
-    latents = scheduler.step(eps, t, latents, noise);
-
-    stages.unet.push(performance.now() - stepStart);
-
-    // Report progress, with a cheap preview of the first image's predicted x0.
-    const elapsedMs = performance.now() - loopStart;
-    const preview =
-      request.preview === 'latent'
-        ? await makePreview(model, scheduler, latents, shape, ctx.filter)
-        : undefined;
-    emit({
-      status: 'step',
-      step: i + 1,
-      totalSteps: timesteps.length,
-      elapsedMs,
-      msPerStep: elapsedMs / (i + 1),
-      ...(preview ? { preview } : {}),
-    });
+  // 5. Denoise: the base model, then the refiner from its hand-off, then the hires pass.
+  const totalSteps =
+    baseTimesteps.length + (refiner?.timesteps.length ?? 0) + (hires?.timesteps.length ?? 0);
+  log.info('denoising', { steps: totalSteps, provider: model.unet.session.provider });
+  emit({ status: 'started', totalSteps, provider: model.unet.session.provider });
+  const loop: LoopContext = {
+    signal: ctx.signal,
+    emitStep: (event) => emit(event),
+    stages,
+    preview: request.preview,
+    filter: ctx.filter,
+    progress: { done: 0, total: totalSteps, startedAt: performance.now() },
+  };
+  latents = await denoise(
+    {
+      model,
+      scheduler,
+      timesteps: baseTimesteps,
+      cond,
+      shape,
+      noise,
+      control: control.steps,
+      inpaint: inpaintSteps,
+      fractionOf: timesteps.length,
+      idleFeeds: zeroResiduals(model, shape),
+    },
+    latents,
+    loop,
+  );
+  let decoder = model;
+  let last = scheduler;
+  let outShape = shape;
+  if (refiner) {
+    const run = { cache, request, latents, shape, noise, loop, warn, onLoading };
+    ({ model: decoder, latents } = await runRefiner(refiner, run));
+    last = refiner.scheduler;
   }
+  if (hires) {
+    latents = finalLatents(last, latents);
+    const run = { cache, request, cond, latents, shape, noise, loop, onLoading };
+    ({ model: decoder, latents } = await runHires(hires, run));
+    last = hires.scheduler;
+    outShape = hires.shape;
+  }
+  latents = finalLatents(last, latents);
   throwIfCancelled(ctx.signal);
 
   // 6. Decode.
   emit({ status: 'decoding' });
   const decodeStart = performance.now();
-  const decoded = await decodeLatents(model, latents, shape.batch, h, w, shape.channels);
+  const decoded = await decodeLatents(
+    decoder,
+    latents,
+    outShape.batch,
+    outShape.height,
+    outShape.width,
+    outShape.channels,
+  );
   stages.vaeDecode = performance.now() - decodeStart;
   throwIfCancelled(ctx.signal);
 
-  // 7. Post-process to PNG.
+  // 7. Post-process to PNG; inpainting first composites the result over the init image.
   const postStart = performance.now();
-  const { images, decisions } = await finishImages(model, decoded, request, ctx.filter);
+  const composed = inpaint ? await compositeInpaint(inpaint, decoded) : decoded;
+  const { images, decisions } = await finishImages(decoder, composed, request, ctx.filter);
+  const controlHints = control.hints.length > 0 ? await hintsToPng(control.hints) : undefined;
+  const passes = describePasses(request, baseTimesteps, refiner, hires);
   stages.postprocess = performance.now() - postStart;
 
   const totalMs = performance.now() - started;
   log.info('generated', {
     images: images.length,
-    steps: timesteps.length,
+    steps: totalSteps,
     ms: Math.round(totalMs),
   });
   return {
@@ -167,37 +222,9 @@ export async function generate(
     timings: { totalMs, sessionRunMs: cache.clock.sessionRunMs - runBefore, loadMs, stages },
     warnings,
     ...(decisions.length ? { safety: decisions } : {}),
+    ...(controlHints ? { controlHints } : {}),
+    ...(passes ? { passes } : {}),
   };
-}
-
-async function encodeConditioning(
-  model: LoadedModel,
-  request: GenerateRequest,
-  stages: StageTimings,
-  warn: (m: string) => void,
-): Promise<Conditioning> {
-  const doCfg = request.cfg > 1;
-  const runBefore = performance.now();
-  const pos = await encodePrompt(model, request.prompt);
-  if (pos.truncatedText) {
-    warn(
-      `The prompt is longer than the model's ${pos.tokens}-token window; dropped: "${pos.truncatedText}"`,
-    );
-  }
-  const neg = doCfg ? await encodePrompt(model, request.negativePrompt) : undefined;
-  if (neg?.truncatedText) {
-    warn(`The negative prompt is too long; dropped: "${neg.truncatedText}"`);
-  }
-  stages.tokenize = pos.tokenizeMs + (neg?.tokenizeMs ?? 0);
-  stages.textEncoder = performance.now() - runBefore - stages.tokenize;
-  const per = pos.hidden.length;
-  const B = request.batch;
-  const hidden = new Float32Array((doCfg ? 2 : 1) * B * per);
-  for (let b = 0; b < B; b++) {
-    if (neg) hidden.set(neg.hidden, b * per);
-    hidden.set(pos.hidden, ((doCfg ? B : 0) + b) * per);
-  }
-  return { hidden, tokens: pos.tokens, width: pos.width, guidance: request.cfg, doCfg };
 }
 
 /**

@@ -81,6 +81,7 @@ export async function finishImages(
     let rgb = tensorToRgb(data, 0, width, height);
     const seed = request.seedMode === 'emulsion' ? request.seed + b : request.seed;
     let safety: SafetyDecision | undefined;
+    let originalPng: Uint8Array | undefined;
     if (filter) {
       const context = {
         kind: 'final' as const,
@@ -90,10 +91,21 @@ export async function finishImages(
       safety = result.decision;
       decisions.push(safety);
       if (safety.action === 'block') continue;
-      if (result.rgb) rgb = result.rgb;
+      if (result.rgb) {
+        originalPng = await encodePng(rgb, width, height);
+        rgb = result.rgb;
+      }
     }
     const png = await encodePng(rgb, width, height);
-    images.push({ png, width, height, seed, index: b, ...(safety ? { safety } : {}) });
+    images.push({
+      png,
+      width,
+      height,
+      seed,
+      index: b,
+      ...(safety ? { safety } : {}),
+      ...(originalPng ? { originalPng } : {}),
+    });
   }
   return { images, decisions };
 }

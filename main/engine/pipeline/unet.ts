@@ -4,8 +4,11 @@
  * (Ho & Salimans 2022, eq. 6). The batch order is [uncond; cond], as in diffusers.
  */
 import type * as ort from 'onnxruntime-node';
+import type { UnetContract } from '../model/contract.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
+import type { LoadedSession } from '../ort/session.ts';
 import { makeTensor, toFloat32 } from '../ort/tensors.ts';
+import { feedTensors, sliceItems, type BatchedFeed } from './feeds.ts';
 
 export interface Conditioning {
   /** [uncond×B; cond×B] when guiding, else [cond×B]; each item is tokens × width floats. */
@@ -14,6 +17,29 @@ export interface Conditioning {
   width: number;
   guidance: number;
   doCfg: boolean;
+  /** Extra UNet inputs batched like `hidden` (SDXL text_embeds/time_ids, LCM timestep_cond). */
+  extra?: BatchedFeed[];
+}
+
+/** A UNet session and its checked contract: the model's own, or its ControlNet UNet (§3). */
+export interface UnetHandle {
+  session: LoadedSession;
+  contract: UnetContract;
+}
+
+export interface PredictOptions {
+  /** The UNet to run; the model's own by default. */
+  unet?: UnetHandle;
+  /**
+   * This step's extra inputs (ControlNet residuals), computed from the UNet's 4-channel input
+   * after CFG doubling: `sample` holds `n` items.
+   */
+  stepFeeds?: (sample: Float32Array, n: number) => Promise<BatchedFeed[]>;
+  /**
+   * Channels appended to each image's sample, one item per image (B items): the 9-channel
+   * inpainting UNet's mask ‖ masked-image latents (diffusers StableDiffusionInpaintPipeline).
+   */
+  extraChannels?: { data: Float32Array; channels: number };
 }
 
 export interface LatentShape {
@@ -23,8 +49,8 @@ export interface LatentShape {
   width: number;
 }
 
-function timestepTensor(model: LoadedModel, t: number, n: number): ort.Tensor {
-  const meta = model.unet.contract.timestep;
+function timestepTensor(unet: UnetHandle, t: number, n: number): ort.Tensor {
+  const meta = unet.contract.timestep;
   if (meta.shape.length === 0) return makeTensor(meta.type, [t], [], 'unet timestep');
   // A literal [1] (the legacy script's export) broadcasts inside the graph.
   const count = meta.shape[0] === 1 ? 1 : n;
@@ -32,7 +58,7 @@ function timestepTensor(model: LoadedModel, t: number, n: number): ort.Tensor {
 }
 
 async function runUnet(
-  model: LoadedModel,
+  unet: UnetHandle,
   sample: Float32Array,
   hidden: Float32Array,
   t: number,
@@ -40,16 +66,18 @@ async function runUnet(
   shape: LatentShape,
   tokens: number,
   width: number,
+  extra: readonly BatchedFeed[],
 ): Promise<Float32Array> {
-  const { session, contract } = model.unet;
+  const { session, contract } = unet;
   const feeds: Record<string, ort.Tensor> = {
+    ...feedTensors(session, extra),
     sample: makeTensor(
       contract.sampleType,
       sample,
       [n, shape.channels, shape.height, shape.width],
       'unet sample',
     ),
-    timestep: timestepTensor(model, t, n),
+    timestep: timestepTensor(unet, t, n),
     encoder_hidden_states: makeTensor(
       contract.hiddenType,
       hidden,
@@ -68,31 +96,39 @@ export async function predictNoise(
   t: number,
   cond: Conditioning,
   shape: LatentShape,
+  options: PredictOptions = {},
 ): Promise<Float32Array> {
+  const unet = options.unet ?? model.unet;
   const per = shape.channels * shape.height * shape.width;
   const B = shape.batch;
   const sample = cond.doCfg ? concat(scaled, scaled) : scaled;
   const n = cond.doCfg ? 2 * B : B;
+  const extra = [...(cond.extra ?? []), ...((await options.stepFeeds?.(sample, n)) ?? [])];
+  const added = options.extraChannels;
+  const input = added ? appendChannels(sample, n, B, per, added) : sample;
+  const inShape = { ...shape, channels: shape.channels + (added?.channels ?? 0) };
+  const inPer = inShape.channels * shape.height * shape.width;
   let output: Float32Array;
-  if (model.unet.contract.fixedBatchOne && n > 1) {
+  if (unet.contract.fixedBatchOne && n > 1) {
     // Fixed-shape exports take one image per call (docs/onnx-contract.md §2.2).
     output = new Float32Array(n * per);
     const hid = cond.tokens * cond.width;
     for (let i = 0; i < n; i++) {
       const part = await runUnet(
-        model,
-        sample.subarray(i * per, (i + 1) * per),
+        unet,
+        input.subarray(i * inPer, (i + 1) * inPer),
         cond.hidden.subarray(i * hid, (i + 1) * hid),
         t,
         1,
-        shape,
+        inShape,
         cond.tokens,
         cond.width,
+        extra.map((f) => sliceItems(f, i, i + 1)),
       );
       output.set(part, i * per);
     }
   } else {
-    output = await runUnet(model, sample, cond.hidden, t, n, shape, cond.tokens, cond.width);
+    output = await runUnet(unet, input, cond.hidden, t, n, inShape, cond.tokens, cond.width, extra);
   }
   if (!cond.doCfg) return output.length === B * per ? output : output.slice(0, B * per);
   const guided = new Float32Array(B * per);
@@ -102,6 +138,25 @@ export async function predictNoise(
     guided[i] = u + g * (output[B * per + i] - u);
   }
   return guided;
+}
+
+/** Item i of the n-item batch gets image (i mod B)'s extra channels after its own. */
+function appendChannels(
+  sample: Float32Array,
+  n: number,
+  B: number,
+  per: number,
+  added: { data: Float32Array; channels: number },
+): Float32Array {
+  const extraPer = added.data.length / B;
+  const out = new Float32Array(n * (per + extraPer));
+  for (let i = 0; i < n; i++) {
+    const at = i * (per + extraPer);
+    out.set(sample.subarray(i * per, (i + 1) * per), at);
+    const b = i % B;
+    out.set(added.data.subarray(b * extraPer, (b + 1) * extraPer), at + per);
+  }
+  return out;
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {

@@ -8,7 +8,8 @@ import { makeTensor, toFloat32 } from '../ort/tensors.ts';
 import type { NoiseSource } from '../schedulers/types.ts';
 
 /**
- * Encodes one [1,3,H,W] image in [−1,1] for each batch item and returns scaled latents.
+ * Encodes [1,3,H,W] images in [−1,1] and returns scaled latents for every batch item: one image
+ * shared by the whole batch, or `batch` distinct images (hires fix), one session run each.
  * With `latent_parameters` the posterior is sampled here (seedable): z = μ + exp(½·logvar)·ε, with
  * logvar clamped to [−30, 20] as diffusers' DiagonalGaussianDistribution does.
  */
@@ -22,13 +23,20 @@ export async function encodeImage(
   noise: NoiseSource,
 ): Promise<Float32Array> {
   const { session, contract } = await cache.vaeEncoder(model);
-  const feeds = {
-    sample: makeTensor(contract.sampleType, image, [1, 3, height, width], 'vae_encoder sample'),
-  };
-  const out = await session.run(feeds, [contract.output]);
-  const tensor = out[contract.output];
-  const data = toFloat32(tensor);
-  const [, channels, h, w] = tensor.dims;
+  const pixels = 3 * height * width;
+  const parts: Float32Array[] = [];
+  let dims: readonly number[] = [];
+  for (let k = 0; k < image.length / pixels; k++) {
+    const one = image.subarray(k * pixels, (k + 1) * pixels);
+    const feeds = {
+      sample: makeTensor(contract.sampleType, one, [1, 3, height, width], 'vae_encoder sample'),
+    };
+    const out = await session.run(feeds, [contract.output]);
+    parts.push(toFloat32(out[contract.output]));
+    dims = out[contract.output].dims;
+  }
+  const source = (b: number) => parts[parts.length === 1 ? 0 : b];
+  const [, channels, h, w] = dims;
   const per = 4 * h * w;
   const sf = model.folder.scalingFactor;
   let latent: Float32Array;
@@ -38,6 +46,7 @@ export async function encodeImage(
     const eps = noise.next(per * batch);
     const result = new Float32Array(per * batch);
     for (let b = 0; b < batch; b++) {
+      const data = source(b);
       for (let i = 0; i < per; i++) {
         const logvar = Math.min(20, Math.max(-30, data[per + i]));
         result[b * per + i] = (data[i] + Math.exp(0.5 * logvar) * eps[b * per + i]) * sf;
@@ -46,7 +55,10 @@ export async function encodeImage(
     return result;
   }
   latent = new Float32Array(per * batch);
-  for (let b = 0; b < batch; b++) for (let i = 0; i < per; i++) latent[b * per + i] = data[i] * sf;
+  for (let b = 0; b < batch; b++) {
+    const data = source(b);
+    for (let i = 0; i < per; i++) latent[b * per + i] = data[i] * sf;
+  }
   return latent;
 }
 

@@ -14,7 +14,15 @@ import {
   type SeedMode,
 } from '../../../common/generation.ts';
 import { validateProvider } from '../ort/providers.ts';
+import { validatePolicy } from '../../safety/settings.ts';
 import type { GenerateInput } from '../worker/types.ts';
+import {
+  checkCombinations,
+  validateControl,
+  validateHires,
+  validateMask,
+  validateRefiner,
+} from './validate-passes.ts';
 
 export const LIMITS = {
   maxSteps: 1000,
@@ -29,7 +37,6 @@ export const LIMITS = {
 const SEED_MODES: readonly SeedMode[] = ['emulsion', 'torch-cpu'];
 const RESIZE_MODES: readonly ResizeMode[] = ['crop', 'fit', 'stretch'];
 const PREVIEW_MODES: readonly PreviewMode[] = ['off', 'latent'];
-const UNSUPPORTED = ['mask', 'control', 'refiner', 'hires'] as const;
 
 function integer(field: string, value: unknown, min: number, max: number, hint?: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -96,22 +103,18 @@ function validateInit(value: unknown): InitImage {
   return { image, strength, resize: resize as ResizeMode };
 }
 
-/** Returns a complete request; `model` is left as given (resolved later to the demo model). */
-export function validateRequest(input: GenerateInput): GenerateRequest {
+/**
+ * Returns a complete request; `model` is left as given (resolved later to the demo model).
+ * `defaults` are the model family's (model/family.ts), for fields the input leaves out.
+ */
+export function validateRequest(
+  input: GenerateInput,
+  defaults: Partial<GenerateRequest> = {},
+): GenerateRequest {
   if (typeof input !== 'object' || input === null) {
     throw invalidArgument('request', input, 'an object with at least a prompt');
   }
-  const merged = { ...DEFAULT_REQUEST, ...stripUndefined(input) } as GenerateRequest;
-  for (const key of UNSUPPORTED) {
-    if (merged[key] !== undefined) {
-      throw invalidArgument(
-        key,
-        merged[key],
-        'absent',
-        `${key} is not available in this engine yet.`,
-      );
-    }
-  }
+  const merged = { ...DEFAULT_REQUEST, ...defaults, ...stripUndefined(input) } as GenerateRequest;
   const request: GenerateRequest = {
     prompt: text('prompt', merged.prompt),
     negativePrompt: text('negativePrompt', merged.negativePrompt),
@@ -140,6 +143,16 @@ export function validateRequest(input: GenerateInput): GenerateRequest {
     request.model = merged.model;
   }
   if (merged.init !== undefined) request.init = validateInit(merged.init);
+  if (merged.safety !== undefined) request.safety = validatePolicy(merged.safety, 'safety');
+  if (merged.mask !== undefined) request.mask = validateMask(merged.mask, validateImageSource);
+  if (merged.control !== undefined) {
+    request.control = validateControl(merged.control, validateImageSource);
+  }
+  if (merged.refiner !== undefined) request.refiner = validateRefiner(merged.refiner);
+  if (merged.hires !== undefined) {
+    request.hires = validateHires(merged.hires, request, LIMITS.maxSize);
+  }
+  checkCombinations(request);
   return request;
 }
 

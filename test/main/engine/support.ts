@@ -127,7 +127,9 @@ export async function rejection(promise: Promise<unknown>): Promise<EmulsionErro
 // Recording session.run. The engine and this file load the same onnxruntime-node module, so
 // wrapping InferenceSession.prototype.run sees every call the engine makes, with its real feeds.
 
-export type Component = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder' | 'other';
+/** SD components by their inputs; `other` is anything else (e.g. Emulsion's own classifier). */
+export type Component =
+  'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder' | 'safety_checker' | 'other';
 
 export interface RecordedTensor {
   type: string;
@@ -156,6 +158,7 @@ export function classify(inputNames: readonly string[]): Component {
   if (inputNames.includes('input_ids')) return 'text_encoder';
   if (inputNames.includes('timestep')) return 'unet';
   if (inputNames.includes('latent_sample')) return 'vae_decoder';
+  if (inputNames.includes('clip_input')) return 'safety_checker';
   if (inputNames.length === 1 && inputNames[0] === 'sample') return 'vae_encoder';
   return 'other';
 }

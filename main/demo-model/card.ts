@@ -45,7 +45,12 @@ steps every image converges to one of the drawn scenes.
 
 SD's schedule never reaches pure noise (ᾱ_999 ≈ 0.0047), so from a random start the exact
 posterior leans towards scenes with small latents. Equal shape areas and equal colour norms keep
-that lean from choosing the shape, colour or background the prompt leaves open.`;
+that lean from choosing the shape, colour or background the prompt leaves open.
+
+Known limitation: the posterior commits to one scene within the first steps, so with strong
+guidance (CFG ≥ 5) the DPM2 and DPM2 a samplers, whose midpoint evaluations see the guided and
+unguided predictions agree, sometimes land on a scene the prompt did not ask for. Euler, Heun,
+LMS, DPM++, DDIM, PNDM, UniPC, DEIS, LCM and TCD follow the prompt.`;
 
 const WHAT = `## What it can draw
 

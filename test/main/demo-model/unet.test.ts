@@ -171,6 +171,13 @@ describe('demo UNet (exact MMSE denoiser)', () => {
     }
   });
 
+  it('runs at odd latent sizes and batch 3 (264×520 px)', async () => {
+    const x = [0, 1, 2].map((k) => gaussians(4 * 33 * 65, 20 + k));
+    const { ehs } = hiddenStates([[0], [], [6]]);
+    const got = await runUnet(x, 500, ehs, 33, 65);
+    for (const eps of got) expect(eps.every(Number.isFinite)).toBe(true);
+  });
+
   it('stays finite far from every scene at t = 0', async () => {
     const x = new Float32Array(4 * 64 * 64).fill(50);
     const { ehs } = hiddenStates([[0]]);

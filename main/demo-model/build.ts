@@ -6,6 +6,7 @@ import { serializeModel, type GraphBuilder, type SaveOptions } from '../onnx-bui
 import { baseCard, controlNetCard, refinerCard } from './card.ts';
 import * as configs from './configs.ts';
 import { buildControlNet } from './controlnet.ts';
+import type { DemoKind } from './folders.ts';
 import { sceneSet } from './dataset.ts';
 import { buildTextEncoder } from './text-encoder.ts';
 import { buildUnet } from './unet.ts';
@@ -13,13 +14,6 @@ import { buildVaeDecoder, buildVaeEncoder } from './vae.ts';
 
 /** Opset 17 (ORT 1.30 accepts ≤ 26); IR 8 matches onnx-proto's ONNX 1.10 schema. */
 const MODEL_OPTIONS = { opset: 17, irVersion: 8, producerName: 'emulsion-demo-model' } as const;
-
-export const DEMO_FOLDERS = {
-  base: 'emulsion-shapes',
-  controlnet: 'emulsion-shapes-controlnet',
-  refiner: 'emulsion-shapes-refiner',
-} as const;
-export type DemoKind = keyof typeof DEMO_FOLDERS;
 
 /** The CLIP tokenizer files copied into tokenizer/ (vocab.json also drives the text encoder). */
 export interface ClipFiles {

@@ -17,17 +17,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulsionError } from '../../common/errors.ts';
 import { createLogger } from '../engine/log.ts';
-import {
-  buildDemoModels,
-  DEMO_FOLDERS,
-  type ClipFiles,
-  type DemoKind,
-  type FolderFiles,
-} from './build.ts';
+import type { ClipFiles, FolderFiles } from './build.ts';
+import { DEMO_FOLDERS, type DemoKind } from './folders.ts';
 import * as design from './design.ts';
 import { pidAlive, withBuildLock } from './lock.ts';
 
-export { DEMO_FOLDERS, type DemoKind } from './build.ts';
+export { DEMO_FOLDERS, type DemoKind } from './folders.ts';
 
 const log = createLogger('demo-model');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -195,6 +190,8 @@ export async function ensureDemoModels(
     if (todo.length === 0) return;
     const started = performance.now();
     await removeLeftovers(outDir);
+    // Loaded on demand: hosts that only need demoModelPath() skip the graph code and onnx-proto.
+    const { buildDemoModels } = await import('./build.ts');
     const built = buildDemoModels(clip);
     for (const kind of todo)
       await writeFolder(outDir, DEMO_FOLDERS[kind], built[kind], fingerprint);

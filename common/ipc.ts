@@ -11,6 +11,19 @@
  */
 import type { SerializedError } from './errors.ts';
 import type {
+  DroppedImageSettings,
+  GalleryItem,
+  GalleryItemDetail,
+  GalleryPage,
+  GalleryQuery,
+  ImageFile,
+  ModelCount,
+  ScanReport,
+  StudioRestore,
+  TagCount,
+  TrashEntry,
+} from './gallery.ts';
+import type {
   ControlUnit,
   ExecutionProviderName,
   GenerateRequest,
@@ -85,16 +98,34 @@ export interface FolderChoice {
   settings: StudioSettings;
 }
 
-/** `done` as the studio forwards it: the images are already written to the output folder. */
+/** `done` as the studio forwards it: the images are already saved in the gallery. */
 export type StudioDoneEvent = {
   status: 'done';
   jobId: string;
   result: GenerateResult;
-  /** Absolute paths of the written PNG files, in image order. */
-  files: string[];
-  /** Set when the images were generated but could not be written. */
+  /** Absolute paths of the written PNG files, in image order; null for an image not saved. */
+  files: (string | null)[];
+  /** The gallery entries of the saved images, in image order. */
+  items: GalleryItem[];
+  /** Set when an image was generated but could not be written. */
   saveError?: SerializedError;
 };
+
+/** A ControlNet unit's hint, computed before a run so the user sees what the model will follow. */
+export interface ControlHintRequest {
+  image: StudioImage;
+  preprocessor: ControlUnit['preprocessor'];
+  params?: Record<string, number>;
+  /** The generation size: the hint is made at the size the ControlNet will read. */
+  width: number;
+  height: number;
+}
+
+export interface ControlHintPreview {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
 
 export type StudioJobEvent = Exclude<JobEvent, { status: 'done' }> | StudioDoneEvent;
 
@@ -125,6 +156,33 @@ export const CALLS = {
   openPath: call<{ path: string }, null>(),
   listSchedulers: call<void, SchedulerInfo[]>(),
   getProviders: call<void, ProvidersInfo>(),
+  /** Runs just a unit's preprocessor on its image; the hint as PNG. */
+  previewControlHint: call<ControlHintRequest, ControlHintPreview>(),
+
+  /* ---- Gallery (main/gallery through main/app/gallery-handlers.ts) ---- */
+  galleryQuery: call<GalleryQuery, GalleryPage>(),
+  galleryGet: call<{ id: number }, GalleryItemDetail>(),
+  /** The model filter's choices. */
+  galleryModels: call<void, ModelCount[]>(),
+  galleryTags: call<void, TagCount[]>(),
+  gallerySetFavourite: call<{ id: number; favourite: boolean }, GalleryItem>(),
+  gallerySetTags: call<{ id: number; tags: string[] }, GalleryItem>(),
+  /** Moves images to the trash; the entries let the renderer undo. */
+  galleryDelete: call<{ ids: number[] }, TrashEntry[]>(),
+  galleryListTrash: call<void, TrashEntry[]>(),
+  galleryRestore: call<{ trashIds: number[] }, GalleryItem[]>(),
+  /** Deletes every trashed file for good. */
+  galleryEmptyTrash: call<void, { deleted: number }>(),
+  /** Rebuilds the index from the images' own metadata. */
+  galleryRescan: call<void, ScanReport>(),
+  /** "Use settings": an image's settings as Create view fields. */
+  galleryUseSettings: call<{ id: number }, StudioRestore>(),
+  /** An image's bytes, to use it as an init or control image. */
+  galleryImage: call<{ id: number }, ImageFile>(),
+  /** The settings inside a dropped image (any tool's format), never throwing on bad metadata. */
+  readImageSettings: call<StudioImage, DroppedImageSettings>(),
+  /** Shows a file inside the app's own folders in the OS file manager. */
+  revealInFolder: call<{ path: string }, null>(),
 } as const;
 
 export type Calls = typeof CALLS;

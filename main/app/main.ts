@@ -13,12 +13,14 @@ import { IMAGE_SCHEME } from '../../common/ipc.ts';
 import { createEngineClient } from '../engine/worker/client.ts';
 import { createLogger, setLogLevel, setLogSink } from '../engine/log.ts';
 import { createDispatch } from './dispatch.ts';
+import { openStudioGallery } from './gallery-service.ts';
 import { jobEventSender, registerIpcHandlers } from './ipc.ts';
 import { createFileLogSink, logLevelFromEnv } from './logging.ts';
 import { menuTemplate } from './menu.ts';
 import { createImageHandler, IMAGE_SCHEME_PRIVILEGES } from './protocol.ts';
 import { catalogSchedulers } from './schedulers.ts';
 import { createAppUrlCheck, hardenContents, hardenSession, isTrustedFrame } from './security.ts';
+import { pointEngineAtBundledModels } from './resources.ts';
 import { openSettingsStore } from './settings.ts';
 import { createStudio } from './studio.ts';
 import { createMainWindow } from './window.ts';
@@ -56,10 +58,21 @@ async function start(): Promise<void> {
     defaults,
   );
 
+  // Before the engine worker starts: it reads the bundled models folder from the environment.
+  const bundled = pointEngineAtBundledModels(process.env, app.isPackaged, process.resourcesPath);
+  if (bundled) log.info(`Bundled models: ${bundled}`);
+  // Opening reconciles: PNGs of a save interrupted by a crash are indexed now.
+  const studioGallery = await openStudioGallery({
+    appDataDir: app.getPath('userData'),
+    outputFolder: settings.get().outputFolder,
+  });
+
   const engine = createEngineClient();
   const studio = createStudio({
     engine,
     settings,
+    gallery: studioGallery.gallery,
+    hashes: studioGallery.hashes,
     schedulers: catalogSchedulers,
     extraRoots: [app.getPath('logs')],
     async pickFolder(title, current) {
@@ -76,6 +89,7 @@ async function start(): Promise<void> {
         : await dialog.showOpenDialog({ ...options, properties: [...options.properties] });
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
+    revealInOs: (target) => shell.showItemInFolder(target),
     async openInOs(target) {
       const failure = await shell.openPath(target);
       if (failure)
@@ -122,7 +136,10 @@ async function start(): Promise<void> {
     closing = true;
     event.preventDefault();
     studio.dispose();
-    void engine.close().finally(() => app.quit());
+    void engine.close().finally(() => {
+      studioGallery.close();
+      app.quit();
+    });
   });
 }
 

@@ -1,15 +1,12 @@
 /**
- * Writes finished images to the output folder and lists what is there.
- *
- * NOTE: this is the seam issue 7 replaces: `saveImages` writes plain PNGs (no metadata chunks)
- * and `listOutputs` reads the folder. The gallery (main/gallery/) and the metadata writer
- * (main/metadata/) take over behind the same two signatures.
+ * Small file helpers for the studio: atomic writes (settings.json) and a plain listing of the
+ * output folder. Finished images are saved by the gallery (gallery-service.ts), which writes both
+ * metadata chunks and indexes them.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EmulsionError } from '../../common/errors.ts';
-import type { GenerateResult } from '../../common/generation.ts';
 import type { OutputFile } from '../../common/ipc.ts';
 
 /** Writes to a temporary file in the same folder, then renames: readers never see half a PNG. */
@@ -27,47 +24,6 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
       file,
     });
   }
-}
-
-function stamp(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-` +
-    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
-  );
-}
-
-async function freeName(folder: string, base: string): Promise<string> {
-  for (let n = 0; ; n++) {
-    const file = path.join(folder, n === 0 ? `${base}.png` : `${base}-${n}.png`);
-    const taken = await fs.access(file).then(
-      () => true,
-      () => false,
-    );
-    if (!taken) return file;
-  }
-}
-
-/** Saves every image of `result` as `<date>-<time>-<seed>.png`; returns the paths in image order. */
-export async function saveImages(
-  folder: string,
-  result: GenerateResult,
-  now: Date = new Date(),
-): Promise<string[]> {
-  try {
-    await fs.mkdir(folder, { recursive: true });
-  } catch (err) {
-    throw new EmulsionError('IO_ERROR', `Could not create ${folder}: ${(err as Error).message}`, {
-      file: folder,
-    });
-  }
-  const files: string[] = [];
-  for (const image of result.images) {
-    const file = await freeName(folder, `${stamp(now)}-${image.seed}`);
-    await writeFileAtomic(file, image.png);
-    files.push(file);
-  }
-  return files;
 }
 
 /** The newest `limit` PNG files directly inside `folder`; a missing folder lists as empty. */

@@ -80,7 +80,13 @@ type SessionLike = {
   webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
 } & Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
 
-/** Adds the CSP header to every response and denies every permission (camera, notifications…). */
+/**
+ * The one permission the studio uses: writing plain text to the clipboard ("Copy prompt"). Reading
+ * the clipboard stays denied; pasting an image arrives as a paste event, which needs no permission.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/** Adds the CSP header to every response and denies every other permission (camera, …). */
 export function hardenSession(session: SessionLike, mode: CspMode): void {
   const csp = contentSecurityPolicy(mode);
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -89,10 +95,11 @@ export function hardenSession(session: SessionLike, mode: CspMode): void {
     });
   });
   session.setPermissionRequestHandler((_contents, permission, callback) => {
+    if (ALLOWED_PERMISSIONS.has(permission)) return callback(true);
     log.warn(`Denied permission request: ${permission}`);
     callback(false);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
 }
 
 /** IPC is accepted only from the top frame of an app page; never from iframes or other pages. */

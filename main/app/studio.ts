@@ -18,7 +18,11 @@ import type {
 } from '../../common/ipc.ts';
 import { createLogger } from '../engine/log.ts';
 import type { EngineClient, ModelInfo } from '../engine/worker/types.ts';
-import { listOutputs, saveImages } from './outputs.ts';
+import type { Gallery } from '../gallery/gallery.ts';
+import { previewControlHint } from './control-hint.ts';
+import { createGalleryHandlers } from './gallery-handlers.ts';
+import { saveResult, type HashLookup } from './gallery-service.ts';
+import { listOutputs } from './outputs.ts';
 import { resolveInside } from './paths.ts';
 import type { SettingsStore } from './settings.ts';
 
@@ -39,8 +43,12 @@ export interface StudioHost {
   pickFolder?: (title: string, current: string) => Promise<string | null>;
   /** Opens a file or folder with the OS; absent in server mode. */
   openInOs?: (path: string) => Promise<void>;
-  /** The output writer (seam for issue 7's metadata writer). */
-  saveImages?: typeof saveImages;
+  /** Shows a file in the OS file manager; absent in server mode. */
+  revealInOs?: (path: string) => void;
+  /** Where finished images go, open over `settings.outputFolder` (gallery-service.ts). */
+  gallery: Gallery;
+  /** Model hashes for the images' metadata, from the cache. */
+  hashes: HashLookup;
 }
 
 export interface Studio {
@@ -62,8 +70,7 @@ function toStudioModel(m: ModelInfo): StudioModel {
 }
 
 export function createStudio(host: StudioHost): Studio {
-  const { engine, settings } = host;
-  const save = host.saveImages ?? saveImages;
+  const { engine, settings, gallery } = host;
   const listeners = new Set<(event: StudioJobEvent) => void>();
   const ownJobs = new Set<string>();
   let models: StudioModel[] | null = null;
@@ -91,11 +98,32 @@ export function createStudio(host: StudioHost): Studio {
     ownJobs.delete(event.jobId);
     lastUsed = event.result.provider;
     try {
-      const files = await save(settings.get().outputFolder, event.result);
-      emit({ ...event, files });
+      const saved = await saveResult(gallery, host.hashes, event.result);
+      emit({ ...event, files: saved.files, items: saved.items, saveError: saved.error });
     } catch (err) {
       log.error(`Could not save the images of job ${event.jobId}: ${(err as Error).message}`);
-      emit({ ...event, files: [], saveError: serializeError(err) });
+      emit({
+        ...event,
+        files: event.result.images.map(() => null),
+        items: [],
+        saveError: serializeError(err),
+      });
+    }
+  }
+
+  /**
+   * Points the gallery at a new output folder after the settings changed. If the gallery cannot
+   * follow (the folder is not writable), both go back to the old folder and the error is raised.
+   */
+  async function followOutputFolder(before: StudioSettings, next: StudioSettings) {
+    if (next.outputFolder === before.outputFolder) return next;
+    try {
+      await gallery.setOutputFolder(next.outputFolder);
+      return next;
+    } catch (err) {
+      await settings.update({ outputFolder: before.outputFolder }).catch(() => undefined);
+      await gallery.setOutputFolder(before.outputFolder).catch(() => undefined);
+      throw err;
     }
   }
 
@@ -146,11 +174,12 @@ export function createStudio(host: StudioHost): Studio {
         { field: key },
       );
     }
-    const picked = await host.pickFolder(title, settings.get()[key]);
+    const before = settings.get();
+    const picked = await host.pickFolder(title, before[key]);
     if (picked === null) return { chosen: false, settings: settings.get() };
     const next = await settings.update({ [key]: picked });
     if (key === 'modelsFolder') models = null;
-    return { chosen: true, settings: next };
+    return { chosen: true, settings: await followOutputFolder(before, next) };
   }
 
   const roots = () => {
@@ -198,7 +227,7 @@ export function createStudio(host: StudioHost): Studio {
       const before: StudioSettings = settings.get();
       const next = await settings.update(patch);
       if (next.modelsFolder !== before.modelsFolder) models = null;
-      return next;
+      return followOutputFolder(before, next);
     },
     async openPath({ path }) {
       const real = await resolveInside('path', path, roots());
@@ -218,6 +247,15 @@ export function createStudio(host: StudioHost): Studio {
     async getProviders() {
       return { available: await engine.providers(), selected: settings.get().provider, lastUsed };
     },
+    previewControlHint,
+    ...createGalleryHandlers({
+      gallery: () => gallery,
+      roots,
+      models: knownModels,
+      schedulers: host.schedulers,
+      hashes: host.hashes,
+      revealInOs: host.revealInOs,
+    }),
   };
 
   return {

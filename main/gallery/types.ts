@@ -1,88 +1,13 @@
 /**
- * The gallery's plain-JSON shapes, as they cross IPC to the renderer. Type-only: no runtime
- * imports, so the preload and renderer can share them.
- * TODO(lead): move to common/gallery.ts once the IPC contract for the gallery is wired.
+ * The gallery's plain-JSON shapes. They cross IPC to the renderer, so they live in
+ * common/gallery.ts; this module keeps the gallery's own import paths working.
  */
-import type { ImageFormat, ImageSettings, SettingsSource } from '../metadata/settings.ts';
-
-/** One image in the grid: what a thumbnail and its tooltip need, without the full settings. */
-export interface GalleryItem {
-  id: number;
-  /** Absolute path of the image file. */
-  path: string;
-  /** Path relative to the output folder, '/' separated. */
-  relPath: string;
-  /** Milliseconds since the epoch: when Emulsion made it, else the file's modification time. */
-  createdAt: number;
-  source: SettingsSource;
-  format: ImageFormat;
-  width: number | null;
-  height: number | null;
-  prompt: string;
-  negativePrompt: string;
-  model: string | null;
-  modelHash: string | null;
-  seed: number | null;
-  favourite: boolean;
-  tags: string[];
-}
-
-/** The detail view: the item plus everything read from the image. */
-export interface GalleryItemDetail extends GalleryItem {
-  settings: ImageSettings | null;
-  /** Warnings from reading the file's metadata (damaged chunks and the like). */
-  warnings: string[];
-}
-
-export type GalleryOrder = 'newest' | 'oldest' | 'relevance';
-
-export interface GalleryQuery {
-  /** Words to find in the prompt; each word matches as a prefix ("cast" finds "castle"). */
-  text?: string;
-  /** Also search negative prompts. Default false. */
-  includeNegative?: boolean;
-  /** Exact model name, as listed by `models()`. */
-  model?: string;
-  /** createdAt bounds in ms since the epoch, inclusive. */
-  from?: number;
-  to?: number;
-  favourite?: boolean;
-  tag?: string;
-  source?: SettingsSource;
-  /** Default 'newest'; 'relevance' needs `text`. */
-  order?: GalleryOrder;
-  offset?: number;
-  /** Default 100, at most 1000. */
-  limit?: number;
-}
-
-export interface GalleryPage {
-  items: GalleryItem[];
-  /** Matches in all pages. */
-  total: number;
-  offset: number;
-}
-
-export interface TrashEntry {
-  id: number;
-  /** Absolute path of the file inside the trash folder. */
-  path: string;
-  /** Where it came from, relative to the output folder. */
-  originalRelPath: string;
-  deletedAt: number;
-  prompt: string;
-}
-
-export interface ScanReport {
-  /** Image files found in the output folder. */
-  files: number;
-  added: number;
-  updated: number;
-  removed: number;
-  /** Temp files of interrupted saves that held a whole PNG and were given a name. */
-  recovered: number;
-  trash: number;
-  durationMs: number;
-  /** Files that could not be read (permissions and the like), with the reason. */
-  errors: string[];
-}
+export type {
+  GalleryItem,
+  GalleryItemDetail,
+  GalleryOrder,
+  GalleryPage,
+  GalleryQuery,
+  ScanReport,
+  TrashEntry,
+} from '../../common/gallery.ts';

@@ -11,6 +11,7 @@ import { invalidArgument } from '../../common/errors.ts';
 import type { SchedulerInfo } from '../../common/ipc.ts';
 import { contentSecurityPolicy } from '../app/csp.ts';
 import { createDispatch } from '../app/dispatch.ts';
+import { openStudioGallery } from '../app/gallery-service.ts';
 import { IMAGE_HEADERS, loadAppImage } from '../app/protocol.ts';
 import { openSettingsStore } from '../app/settings.ts';
 import { createStudio, type Studio } from '../app/studio.ts';
@@ -34,7 +35,10 @@ export interface ServerOptions {
   engine: EngineClient;
   /** Folder holding the built renderer (index.html + assets). */
   rendererDir: string;
-  /** Folder for settings.json; the default models and outputs folders are created inside. */
+  /**
+   * Folder for settings.json, the gallery index and caches; the default models and outputs
+   * folders are created inside.
+   */
   dataDir: string;
   /** 0 picks a free port. */
   port?: number;
@@ -98,10 +102,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     outputFolder,
     provider: 'auto',
   });
+  // Opening reconciles: PNGs of a save interrupted by a crash are indexed now.
+  const studioGallery = await openStudioGallery({
+    appDataDir: options.dataDir,
+    outputFolder: settings.get().outputFolder,
+  });
   const studio = createStudio({
     engine: options.engine,
     settings,
     schedulers: options.schedulers ?? (() => []),
+    gallery: studioGallery.gallery,
+    hashes: studioGallery.hashes,
   });
   const dispatch = createDispatch(studio.handlers);
   let port = options.port ?? 0;
@@ -175,6 +186,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.off('error', reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    stopEvents();
+    studio.dispose();
+    studioGallery.close();
+    throw err;
   });
   port = (server.address() as { port: number }).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -194,6 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      studioGallery.close();
     },
   };
 }

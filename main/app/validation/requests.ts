@@ -4,10 +4,13 @@
  * engine still validates the generation request in full (main/engine/pipeline/validate.ts).
  */
 import { invalidArgument } from '../../../common/errors.ts';
+import type { GalleryQuery } from '../../../common/gallery.ts';
 import type { CallName, CallRequest, StudioGenerateRequest } from '../../../common/ipc.ts';
+import { SETTINGS_SOURCES } from '../../metadata/settings.ts';
 import {
   absolutePath,
   arrayOf,
+  boolean,
   bytes,
   fileName,
   integer,
@@ -112,6 +115,67 @@ function invalidRange(field: string, received: number, start: number) {
 
 const jobId = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 
+/** Gallery ids are SQLite rowids: positive integers. */
+const id = integer(1, Number.MAX_SAFE_INTEGER);
+/** One page of the grid at most: a larger selection is deleted in several calls. */
+const MAX_IDS = 1000;
+const ids = arrayOf(id, MAX_IDS);
+/** The gallery keeps tags up to 100 characters; leading or trailing space is refused, not trimmed. */
+const tag = string({ min: 1, max: 100, pattern: /^(?!\s)[^\0-\x1f]*(?<!\s)$/ });
+/** Dates from year 0 to 9999 in ms since the epoch: anything a date input can produce. */
+const time = integer(-62167219200000, 253402300799999);
+
+const galleryQueryShape = object(
+  {
+    text: string({ max: 1000 }),
+    includeNegative: boolean(),
+    model: string({ min: 1, max: 512 }),
+    from: time,
+    to: time,
+    favourite: boolean(),
+    tag,
+    source: oneOf(SETTINGS_SOURCES),
+    order: oneOf(['newest', 'oldest', 'relevance'] as const),
+    offset: integer(0, 1_000_000_000),
+    limit: integer(1, 1000),
+  },
+  [
+    'text',
+    'includeNegative',
+    'model',
+    'from',
+    'to',
+    'favourite',
+    'tag',
+    'source',
+    'order',
+    'offset',
+    'limit',
+  ],
+);
+
+const galleryQuery: Check<GalleryQuery> = (value, field) => {
+  const query = galleryQueryShape(value, field);
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    throw invalidArgument('to', query.to, `a time at or after \`from\` (${query.from})`);
+  }
+  if (query.order === 'relevance' && !query.text?.trim()) {
+    throw invalidArgument('order', query.order, ['newest', 'oldest'], 'Relevance needs search text.');
+  }
+  return query;
+};
+
+const hintRequest = object(
+  {
+    image,
+    preprocessor: oneOf(PREPROCESSORS),
+    params: recordOf(number(-1e6, 1e6), 16, /^[A-Za-z][A-Za-z0-9_]{0,31}$/),
+    width: size,
+    height: size,
+  },
+  ['params'],
+);
+
 export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   generate,
   cancel: object({ jobId }),
@@ -128,6 +192,22 @@ export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   openPath: object({ path: absolutePath() }),
   listSchedulers: nothing(),
   getProviders: nothing(),
+  previewControlHint: hintRequest,
+  galleryQuery,
+  galleryGet: object({ id }),
+  galleryModels: nothing(),
+  galleryTags: nothing(),
+  gallerySetFavourite: object({ id, favourite: boolean() }),
+  gallerySetTags: object({ id, tags: arrayOf(tag, 64) }),
+  galleryDelete: object({ ids }),
+  galleryListTrash: nothing(),
+  galleryRestore: object({ trashIds: ids }),
+  galleryEmptyTrash: nothing(),
+  galleryRescan: nothing(),
+  galleryUseSettings: object({ id }),
+  galleryImage: object({ id }),
+  readImageSettings: image,
+  revealInFolder: object({ path: absolutePath() }),
 };
 
 /** Validates `payload` for `name`; the field path starts empty so errors name `steps`, not `request.steps`. */

@@ -7,20 +7,34 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALL_NAMES, type CallName } from '../../../common/ipc.ts';
 import { createDispatch, type Dispatch } from '../../../main/app/dispatch.ts';
-import { BASE_REQUEST, createTestStudio, type TestStudio } from './fakes/host.ts';
+import { BASE_REQUEST, createTestStudio, waitFor, type TestStudio } from './fakes/host.ts';
 
 let t: TestStudio;
 let dispatch: Dispatch;
+/** Ids of the two images the gallery holds, and of the one in the trash. */
+let kept: number;
+let trashed: number;
 
 beforeEach(async () => {
   t = await createTestStudio();
   dispatch = createDispatch(t.studio.handlers);
+  // Three images: one favourite with a tag, one plain, one in the trash.
+  await t.studio.handlers.generate({ ...BASE_REQUEST, batch: 3 });
+  await waitFor(() => t.events.find((e) => e.status === 'done'));
+  const [a, , c] = t.gallery.gallery.query({ order: 'oldest' }).items;
+  kept = a.id;
+  t.gallery.gallery.setFavourite(kept, true);
+  t.gallery.gallery.setTags(kept, ['keeper']);
+  trashed = (await t.gallery.gallery.delete([c.id]))[0].id;
 });
 afterEach(async () => {
   await t.cleanup();
 });
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+/** Larger than any id SQLite has handed out in these tests. */
+const UNKNOWN = 9999;
+const hintBase = { image: { data: png }, preprocessor: 'canny', width: 64, height: 64 };
 const NO_PAYLOAD: [string, unknown][] = [
   ['a number', 42],
   ['a string', '../../etc/passwd'],
@@ -80,21 +94,122 @@ const INVALID: Record<CallName, (t: TestStudio) => Case[]> = {
     ['a file instead of a folder', { modelsFolder: t.settingsFile }, 'modelsFolder'],
     ['an unknown key', { theme: 'light' }, 'theme'],
   ],
-  openPath: (t) => [
+  openPath: (t) => pathCases(t),
+  revealInFolder: (t) => pathCases(t),
+  previewControlHint: () => [
+    ['missing image', { ...hintBase, image: undefined }, 'image'],
+    ['image as a path', { ...hintBase, image: { path: '/etc/passwd' } }, 'image.path'],
+    ['an unknown preprocessor', { ...hintBase, preprocessor: 'sobel' }, 'preprocessor'],
+    ['a 1e6 pixel width', { ...hintBase, width: 1_000_000 }, 'width'],
+    ['a width off the 8 grid', { ...hintBase, width: 63 }, 'width'],
+    ['an unknown param', { ...hintBase, params: { radius: 3 } }, 'params.radius'],
+    ['a param out of range', { ...hintBase, params: { low: 5000 } }, 'params.low'],
+    ['canny low above high', { ...hintBase, params: { low: 220, high: 100 } }, 'params.low'],
+    ['a depth hint (needs its estimator)', { ...hintBase, preprocessor: 'depth' }, 'preprocessor'],
+  ],
+  galleryQuery: () => [
+    ['not an object', 'castle', 'request'],
+    ['text as a number', { text: 5 }, 'text'],
+    ['a limit of 0', { limit: 0 }, 'limit'],
+    ['a limit of a million', { limit: 1_000_000 }, 'limit'],
+    ['a negative offset', { offset: -1 }, 'offset'],
+    ['from after to', { from: 2000, to: 1000 }, 'to'],
+    ['a date as a string', { from: '2025-01-01' }, 'from'],
+    ['relevance without text', { order: 'relevance' }, 'order'],
+    ['an unknown order', { order: 'random' }, 'order'],
+    ['an unknown source', { source: 'midjourney' }, 'source'],
+    ['favourite as a string', { favourite: 'yes' }, 'favourite'],
+    ['an unknown key', { sql: '1=1; DROP TABLE images' }, 'sql'],
+  ],
+  galleryGet: () => idCases(),
+  galleryUseSettings: () => idCases(),
+  galleryImage: () => idCases(),
+  galleryModels: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  galleryTags: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  galleryListTrash: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  galleryEmptyTrash: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  galleryRescan: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  gallerySetFavourite: () => [
+    ...idCases().map(([l, p, f]): Case => [l, { ...(p as object), favourite: false }, f]),
+    ['missing favourite', { id: kept }, 'favourite'],
+    ['favourite as a string', { id: kept, favourite: 'false' }, 'favourite'],
+  ],
+  gallerySetTags: () => [
+    ...idCases().map(([l, p, f]): Case => [l, { ...(p as object), tags: [] }, f]),
+    ['tags as a string', { id: kept, tags: 'a,b' }, 'tags'],
+    ['an empty tag', { id: kept, tags: [''] }, 'tags[0]'],
+    ['a tag with a leading space', { id: kept, tags: ['ok', ' padded'] }, 'tags[1]'],
+    ['a tag with a newline', { id: kept, tags: ['two\nlines'] }, 'tags[0]'],
+    ['a 101-character tag', { id: kept, tags: ['t'.repeat(101)] }, 'tags[0]'],
+    ['65 tags', { id: kept, tags: Array.from({ length: 65 }, (_, i) => `t${i}`) }, 'tags'],
+  ],
+  galleryDelete: () => [
+    ['ids as a number', { ids: kept }, 'ids'],
+    ['an id as a string', { ids: [String(kept)] }, 'ids[0]'],
+    ['a negative id', { ids: [-1] }, 'ids[0]'],
+    ['1001 ids', { ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, 'ids'],
+    ['a known id, then an unknown one (nothing moves)', { ids: [kept, UNKNOWN] }, 'ids'],
+    ['the same id twice', { ids: [kept, kept] }, 'ids'],
+  ],
+  galleryRestore: () => [
+    ['trashIds missing', {}, 'trashIds'],
+    ['an unknown trash id', { trashIds: [UNKNOWN] }, 'trashIds'],
+    ['a known trash id, then an unknown one', { trashIds: [trashed, UNKNOWN] }, 'trashIds'],
+    ['the same trash id twice', { trashIds: [trashed, trashed] }, 'trashIds'],
+    ['a fractional id', { trashIds: [1.5] }, 'trashIds[0]'],
+  ],
+  readImageSettings: () => [
+    ['missing data', { name: 'a.png' }, 'data'],
+    ['data as text', { data: 'iVBORw0KGgo=' }, 'data'],
+    ['data as a list of numbers', { data: [137, 80, 78, 71] }, 'data'],
+    ['empty data', { data: new Uint8Array(0) }, 'data'],
+    ['a name with a path', { data: png, name: '../../etc/passwd' }, 'name'],
+    ['a path instead of bytes', { path: '/etc/passwd' }, 'path'],
+  ],
+};
+
+function pathCases(t: TestStudio): Case[] {
+  return [
     ['missing path', {}, 'path'],
     ['path as a number', { path: 1 }, 'path'],
     ['a relative path', { path: 'a.png' }, 'path'],
     ['traversal out of the output folder', { path: `${t.folders.output}/../other` }, 'path'],
     ['a path outside the app folders', { path: '/etc/passwd' }, 'path'],
     ['a NUL byte', { path: `${t.folders.output}/a\0.png` }, 'path'],
-  ],
-};
+  ];
+}
+
+function idCases(): Case[] {
+  return [
+    ['missing id', {}, 'id'],
+    ['id as a string', { id: String(kept) }, 'id'],
+    ['id 0', { id: 0 }, 'id'],
+    ['a fractional id', { id: 1.5 }, 'id'],
+    ['id 1e300', { id: 1e300 }, 'id'],
+    ['an unknown id', { id: UNKNOWN }, 'id'],
+  ];
+}
+
+/** Every file under `dir`, dot-folders (annotations, trash) included. */
+async function tree(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
 
 async function snapshot(t: TestStudio) {
   return {
     settings: t.studio.handlers.getSettings && (await t.studio.handlers.getSettings()),
     file: await fs.readFile(t.settingsFile, 'utf8').catch(() => null),
-    output: await fs.readdir(t.folders.output),
+    output: await tree(t.folders.output),
+    annotations: await fs
+      .readFile(path.join(t.folders.output, '.emulsion', 'annotations.json'), 'utf8')
+      .catch(() => null),
+    gallery: t.gallery.gallery.query({ limit: 1000 }),
+    trash: t.gallery.gallery.listTrash(),
+    revealed: t.revealed.length,
     generated: t.engine.generated.length,
     cancelled: t.engine.cancelled.length,
     unloads: t.engine.unloads,

@@ -71,14 +71,16 @@ describe('hardenSession()', () => {
       },
     });
   });
-  it('denies every permission request and check', () => {
+  it('denies every permission request and check but writing text to the clipboard', () => {
     const session = new FakeSession();
     hardenSession(session as never, 'production');
     const answers: boolean[] = [];
     session.permissionRequest?.({}, 'media', (g) => answers.push(g));
     session.permissionRequest?.({}, 'notifications', (g) => answers.push(g));
-    expect(answers).toEqual([false, false]);
+    session.permissionRequest?.({}, 'clipboard-sanitized-write', (g) => answers.push(g));
+    expect(answers).toEqual([false, false, true]);
     expect(session.permissionCheck?.({}, 'clipboard-read')).toBe(false);
+    expect(session.permissionCheck?.({}, 'clipboard-sanitized-write')).toBe(true);
   });
 });
 

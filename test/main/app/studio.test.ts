@@ -1,9 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioDoneEvent } from '../../../common/ipc.ts';
 import { DEMO_MODEL } from './fakes/engine.ts';
 import { BASE_REQUEST, createTestStudio, waitFor, type TestStudio } from './fakes/host.ts';
+import { pngChunks } from './fakes/png.ts';
+
+const pixels = async (png: Uint8Array) => new Uint8Array(await sharp(png).raw().toBuffer());
 
 let t: TestStudio;
 afterEach(async () => {
@@ -11,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('createStudio()', () => {
-  it('runs a job, forwards its events in order and writes the PNG before announcing done', async () => {
+  it('runs a job, forwards its events in order and saves the PNG in the gallery before announcing done', async () => {
     t = await createTestStudio();
     const { jobId } = await t.studio.handlers.generate({ ...BASE_REQUEST, model: DEMO_MODEL.path });
     const done = await waitFor(() => t.events.find((e) => e.status === 'done') as StudioDoneEvent);
@@ -26,9 +30,21 @@ describe('createStudio()', () => {
     ]);
     expect(t.events.every((e) => e.jobId === jobId)).toBe(true);
     expect(done.files).toHaveLength(1);
-    expect(path.dirname(done.files[0])).toBe(t.folders.output);
-    const written = new Uint8Array(await fs.readFile(done.files[0]));
-    expect(written).toEqual(done.result.images[0].png);
+    const file = done.files[0]!;
+    expect(path.dirname(file)).toBe(t.folders.output);
+    const written = new Uint8Array(await fs.readFile(file));
+    // Same pixels, plus both metadata chunks right after IHDR (issue 7: "parameters", "emulsion").
+    expect(await pixels(written)).toEqual(await pixels(done.result.images[0].png));
+    expect(
+      pngChunks(written)
+        .slice(0, 3)
+        .map((c) => c.keyword ?? c.type),
+    ).toEqual(['IHDR', 'parameters', 'emulsion']);
+    // Indexed before `done`: the gallery already lists it with its settings.
+    expect(done.items).toHaveLength(1);
+    expect(done.items[0]).toMatchObject({ path: file, prompt: 'a red circle', seed: 42 });
+    const page = t.gallery.gallery.query({});
+    expect(page.items.map((i) => i.path)).toEqual([file]);
   });
 
   it('reports the provider that actually ran the job', async () => {
@@ -50,7 +66,8 @@ describe('createStudio()', () => {
     await t.studio.handlers.cancel({ jobId });
     await waitFor(() => t.events.find((e) => e.status === 'cancelled'));
     expect(t.engine.cancelled).toEqual([jobId]);
-    expect(await fs.readdir(t.folders.output)).toEqual([]);
+    expect((await fs.readdir(t.folders.output)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    expect(t.gallery.gallery.query({}).total).toBe(0);
   });
 
   it('refuses a model that is not in the models list, before the engine sees the job', async () => {

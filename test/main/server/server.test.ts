@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -14,7 +15,7 @@ import {
 import { startServer, type RunningServer } from '../../../main/server/index.ts';
 import { createFakeEngine } from '../app/fakes/engine.ts';
 import { BASE_REQUEST, waitFor } from '../app/fakes/host.ts';
-import { makePng } from '../app/fakes/png.ts';
+import { makePng, pngChunks } from '../app/fakes/png.ts';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuv';
 let dir: string;
@@ -205,7 +206,12 @@ describe('startServer() over WebSocket', () => {
     ]);
     expect(done.result.images[0].png).toBeInstanceOf(Uint8Array);
     expect(done.result.images[0].png).toEqual(makePng(64, 64, [200, 40, 90]));
-    expect(new Uint8Array(await fs.readFile(done.files[0]))).toEqual(done.result.images[0].png);
+    // Saved through the gallery: the same pixels, with the metadata chunks added.
+    const saved = new Uint8Array(await fs.readFile(done.files[0]!));
+    expect(new Uint8Array(await sharp(saved).raw().toBuffer())).toEqual(
+      new Uint8Array(await sharp(done.result.images[0].png).raw().toBuffer()),
+    );
+    expect(pngChunks(saved).map((c) => c.keyword ?? c.type)).toContain('emulsion');
     c.ws.close();
   });
 

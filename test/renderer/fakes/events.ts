@@ -48,5 +48,22 @@ export function doneEvent(
     jobId,
     result,
     files: result.images.map((_, i) => `/home/ana/Pictures/Emulsion/out-${i}.png`),
+    items: result.images.map((image, i) => ({
+      id: 100 + i,
+      path: `/home/ana/Pictures/Emulsion/out-${i}.png`,
+      relPath: `out-${i}.png`,
+      createdAt: Date.UTC(2025, 0, 2, 3, 4, 5),
+      source: 'emulsion' as const,
+      format: 'png' as const,
+      width: image.width,
+      height: image.height,
+      prompt: request.prompt,
+      negativePrompt: request.negativePrompt,
+      model: 'emulsion-shapes',
+      modelHash: null,
+      seed: image.seed,
+      favourite: false,
+      tags: [],
+    })),
   };
 }

@@ -3,8 +3,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { StudioJobEvent } from '../../../../common/ipc.ts';
+import {
+  openStudioGallery,
+  type HashLookup,
+  type StudioGallery,
+} from '../../../../main/app/gallery-service.ts';
 import { openSettingsStore } from '../../../../main/app/settings.ts';
 import { createStudio, type Studio } from '../../../../main/app/studio.ts';
+import type { ModelInfo } from '../../../../main/engine/worker/types.ts';
 import { createFakeEngine, type FakeEngine } from './engine.ts';
 
 export interface TestStudio {
@@ -14,15 +20,18 @@ export interface TestStudio {
   settingsFile: string;
   folders: { models: string; output: string; logs: string; other: string };
   events: StudioJobEvent[];
+  /** The real gallery, over the output folder, with its index in `<dir>/data`. */
+  gallery: StudioGallery;
   picked: string[];
   opened: string[];
+  revealed: string[];
   /** Next answer of the fake folder dialog. */
   nextPick: { value: string | null };
   cleanup(): Promise<void>;
 }
 
 export async function createTestStudio(
-  options: { stepMs?: number; desktop?: boolean } = {},
+  options: { stepMs?: number; desktop?: boolean; hashes?: HashLookup; models?: ModelInfo[] } = {},
 ): Promise<TestStudio> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'emulsion-studio-'));
   const folders = {
@@ -38,9 +47,14 @@ export async function createTestStudio(
     outputFolder: folders.output,
     provider: 'auto',
   });
-  const engine = createFakeEngine({ stepMs: options.stepMs });
+  const engine = createFakeEngine({ stepMs: options.stepMs, models: options.models });
+  const gallery = await openStudioGallery({
+    appDataDir: path.dirname(settingsFile),
+    outputFolder: folders.output,
+  });
   const picked: string[] = [];
   const opened: string[] = [];
+  const revealed: string[] = [];
   const nextPick = { value: null as string | null };
   const desktop = options.desktop ?? true;
   const studio = createStudio({
@@ -48,6 +62,10 @@ export async function createTestStudio(
     settings,
     schedulers: () => [{ name: 'Euler a' }, { name: 'DPM++ 2M Karras' }, { name: 'DDIM' }],
     extraRoots: [folders.logs],
+    gallery: gallery.gallery,
+    // Model hashes are tested in gallery-service.test.ts; the fake models have no weights to hash.
+    hashes: options.hashes ?? (async () => undefined),
+    revealInOs: desktop ? (p) => void revealed.push(p) : undefined,
     pickFolder: desktop
       ? async (title) => {
           picked.push(title);
@@ -69,11 +87,14 @@ export async function createTestStudio(
     settingsFile,
     folders,
     events,
+    gallery,
     picked,
     opened,
+    revealed,
     nextPick,
     cleanup: async () => {
       studio.dispose();
+      gallery.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

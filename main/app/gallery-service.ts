@@ -1,0 +1,92 @@
+/**
+ * The gallery as the studio uses it, for the Electron app and the local server alike: opened in
+ * the app data folder (which holds gallery.db and the model hash cache) over the output folder,
+ * reconciled on open so PNGs of an interrupted save are indexed, and the one place finished
+ * images are written (both metadata chunks, then the index row).
+ */
+import path from 'node:path';
+import type { GalleryItem } from '../../common/gallery.ts';
+import type { GenerateResult } from '../../common/generation.ts';
+import { serializeError, type SerializedError } from '../../common/errors.ts';
+import { createLogger } from '../engine/log.ts';
+import { Gallery } from '../gallery/gallery.ts';
+import { ModelHashCache, type ModelHashes } from '../metadata/model-hash.ts';
+
+const log = createLogger('studio-gallery');
+
+/** Model hashes for a model path, or undefined when the model cannot be hashed. */
+export type HashLookup = (modelPath: string) => Promise<ModelHashes | undefined>;
+
+export interface StudioGallery {
+  gallery: Gallery;
+  hashes: HashLookup;
+  close(): void;
+}
+
+/** Folder, inside the app data folder, for caches that can be rebuilt (model hashes). */
+export const CACHE_DIR = 'cache';
+
+export function createHashLookup(cacheDir: string): HashLookup {
+  const cache = new ModelHashCache(cacheDir);
+  return async (modelPath) => {
+    try {
+      return await cache.hashes(modelPath);
+    } catch (err) {
+      // An image without a model hash is still worth saving; the reason goes to the log.
+      log.warn(`Could not hash the model ${modelPath}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+}
+
+export async function openStudioGallery(options: {
+  appDataDir: string;
+  outputFolder: string;
+}): Promise<StudioGallery> {
+  const gallery = await Gallery.open({
+    appDataDir: options.appDataDir,
+    outputDir: options.outputFolder,
+  });
+  return {
+    gallery,
+    hashes: createHashLookup(path.join(options.appDataDir, CACHE_DIR)),
+    close: () => gallery.close(),
+  };
+}
+
+export interface SavedResult {
+  /** Paths in image order; null where an image could not be saved. */
+  files: (string | null)[];
+  items: GalleryItem[];
+  error?: SerializedError;
+}
+
+/**
+ * Saves every image of a result into the gallery with the model's hashes. One image that fails
+ * does not stop the others; the first error is reported.
+ */
+export async function saveResult(
+  gallery: Pick<Gallery, 'saveGenerated'>,
+  hashes: HashLookup,
+  result: GenerateResult,
+): Promise<SavedResult> {
+  const modelHashes = await hashes(result.request.model);
+  const refinerHashes = result.request.refiner
+    ? await hashes(result.request.refiner.model)
+    : undefined;
+  const saved: SavedResult = { files: [], items: [] };
+  for (const image of result.images) {
+    try {
+      const item = await gallery.saveGenerated(result, image, { modelHashes, refinerHashes });
+      saved.files.push(item.path);
+      saved.items.push(item);
+    } catch (err) {
+      log.error(
+        `Could not save image ${image.index} (seed ${image.seed}): ${(err as Error).message}`,
+      );
+      saved.files.push(null);
+      saved.error ??= serializeError(err);
+    }
+  }
+  return saved;
+}

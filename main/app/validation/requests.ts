@@ -160,7 +160,12 @@ const galleryQuery: Check<GalleryQuery> = (value, field) => {
     throw invalidArgument('to', query.to, `a time at or after \`from\` (${query.from})`);
   }
   if (query.order === 'relevance' && !query.text?.trim()) {
-    throw invalidArgument('order', query.order, ['newest', 'oldest'], 'Relevance needs search text.');
+    throw invalidArgument(
+      'order',
+      query.order,
+      ['newest', 'oldest'],
+      'Relevance needs search text.',
+    );
   }
   return query;
 };

@@ -15,13 +15,17 @@ export interface ModelFolder {
   index: Json;
   /** Absolute paths of each component's model.onnx, when present. */
   files: {
-    textEncoder: string;
+    /** Absent in an SDXL refiner, which ships only text_encoder_2. */
+    textEncoder?: string;
     textEncoder2?: string;
     unet: string;
     vaeDecoder: string;
     vaeEncoder?: string;
     safetyChecker?: string;
+    /** OnnxStack's ControlNet UNet: the UNet that takes ControlNet residuals (§3). */
+    controlUnet?: string;
   };
+  /** The first text encoder's tokenizer (tokenizer_2 in a refiner, which has no other). */
   tokenizerDir: string;
   tokenizer2Dir?: string;
   schedulerConfig: Json;
@@ -104,15 +108,24 @@ export function readModelFolder(root: string): ModelFolder {
       { file: path.join(dir, 'model_index.json') },
     );
   }
+  // An SDXL refiner ships only text_encoder_2 and tokenizer_2 (onnx-contract.md §1).
+  const textEncoder2 = componentFile(dir, 'text_encoder_2', false);
   const files = {
-    textEncoder: componentFile(dir, 'text_encoder', true),
-    textEncoder2: componentFile(dir, 'text_encoder_2', false),
+    textEncoder: textEncoder2
+      ? componentFile(dir, 'text_encoder', false)
+      : componentFile(dir, 'text_encoder', true),
+    textEncoder2,
     unet: componentFile(dir, 'unet', true),
     vaeDecoder: componentFile(dir, 'vae_decoder', true),
     vaeEncoder: componentFile(dir, 'vae_encoder', false),
     safetyChecker: componentFile(dir, 'safety_checker', false),
+    controlUnet: componentFile(dir, 'controlnet', false),
   };
-  const tokenizerDir = path.join(dir, 'tokenizer');
+  const tokenizer2Dir = existsSync(path.join(dir, 'tokenizer_2', 'vocab.json'))
+    ? path.join(dir, 'tokenizer_2')
+    : undefined;
+  const tokenizerDir =
+    files.textEncoder === undefined && tokenizer2Dir ? tokenizer2Dir : path.join(dir, 'tokenizer');
   if (!existsSync(path.join(tokenizerDir, 'vocab.json'))) {
     throw new EmulsionError(
       'MODEL_INVALID',
@@ -120,9 +133,6 @@ export function readModelFolder(root: string): ModelFolder {
       { file: path.join(tokenizerDir, 'vocab.json') },
     );
   }
-  const tokenizer2Dir = existsSync(path.join(dir, 'tokenizer_2', 'vocab.json'))
-    ? path.join(dir, 'tokenizer_2')
-    : undefined;
   const schedulerConfig =
     readJson(path.join(dir, 'scheduler', 'scheduler_config.json'), 'scheduler config', false) ??
     SD15_SCHEDULER_CONFIG;
@@ -131,8 +141,14 @@ export function readModelFolder(root: string): ModelFolder {
     readJson(path.join(dir, 'vae_decoder', 'config.json'), 'vae_decoder config', false) ??
     readJson(path.join(dir, 'vae_encoder', 'config.json'), 'vae_encoder config', false) ??
     {};
+  // Without a VAE config, SDXL's VAE (a text_encoder_2 folder) scales by 0.13025 and the SD 1/2
+  // VAE by 0.18215 (diffusers AutoencoderKL default; OnnxStack ModelFactory for SDXL).
   const scalingFactor =
-    typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215;
+    typeof vaeConfig.scaling_factor === 'number'
+      ? vaeConfig.scaling_factor
+      : textEncoder2
+        ? 0.13025
+        : 0.18215;
   const blocks = Array.isArray(vaeConfig.block_out_channels)
     ? vaeConfig.block_out_channels.length
     : 4;

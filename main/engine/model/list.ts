@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { demoModelPath } from '../../demo-model/index.ts';
+import { familyDefaults, readFolderConfigs, traitsFromConfigs } from './family.ts';
 import type { ModelInfo } from '../worker/types.ts';
 
 type Family = ModelInfo['family'];
@@ -30,28 +31,24 @@ function readJson(file: string): Record<string, unknown> | undefined {
 }
 
 export function detectFamily(root: string): Family {
-  const hasTe1 = existsSync(path.join(root, 'text_encoder', 'model.onnx'));
-  const hasTe2 = existsSync(path.join(root, 'text_encoder_2', 'model.onnx'));
-  if (hasTe2) return hasTe1 ? 'sdxl' : 'sdxl-refiner';
-  const unet = readJson(path.join(root, 'unet', 'config.json'));
-  const width = unet?.cross_attention_dim;
-  if (width === 1024) return 'sd2';
-  if (width === 768 || !unet) return hasTe1 ? 'sd1' : 'unknown';
-  return 'unknown';
+  return traitsFromConfigs(readFolderConfigs(root)).family;
 }
 
 export function describeModel(root: string, bundled = false): ModelInfo {
-  const family = detectFamily(root);
-  const defaults = { ...DEFAULTS[family] };
+  const configs = readFolderConfigs(root);
+  const traits = traitsFromConfigs(configs);
+  const defaults = { ...DEFAULTS[traits.family] };
   const unet = readJson(path.join(root, 'unet', 'config.json'));
   if (typeof unet?.sample_size === 'number') {
     defaults.width = defaults.height = unet.sample_size * 8;
   }
-  const scheduler = readJson(path.join(root, 'scheduler', 'scheduler_config.json'));
-  // Turbo models ship trailing spacing and want few steps without CFG (diffusers sdxl_turbo docs).
-  if (scheduler?.timestep_spacing === 'trailing')
-    Object.assign(defaults, { steps: 4, cfg: 1, scheduler: 'Euler a' });
-  return { path: root, name: path.basename(root), family, defaults, bundled };
+  // Turbo (trailing spacing) and LCM want few steps and no CFG batch: the engine's own family
+  // defaults (family.ts) replace the table's.
+  if (traits.turbo || traits.lcm) {
+    const { width, height, steps, cfg, scheduler } = familyDefaults(traits, configs.unet);
+    Object.assign(defaults, { width, height, steps, cfg, scheduler });
+  }
+  return { path: root, name: path.basename(root), family: traits.family, defaults, bundled };
 }
 
 export async function listModels(directories: string[]): Promise<ModelInfo[]> {

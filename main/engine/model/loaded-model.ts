@@ -19,14 +19,31 @@ import {
   type VaeEncoderContract,
 } from './contract.ts';
 import { readModelFolder, type ModelFolder } from './folder.ts';
+import {
+  readFolderConfigs,
+  traitsFromConfigs,
+  traitsFromUnet,
+  type ModelTraits,
+} from './family.ts';
+import { checkSdxlTextEncoder, type SdxlTextEncoderContract } from './sdxl-contract.ts';
 
 const log = createLogger('model');
 
 export interface LoadedModel {
   folder: ModelFolder;
   requestedProvider: ExecutionProviderName;
+  /** Family and variant, confirmed from the UNet's inputs (family.ts). */
+  traits: ModelTraits;
   tokenizer: ClipTokenizer;
+  /** The first text encoder: text_encoder, or text_encoder_2 in a refiner that has no other. */
   textEncoder: { session: LoadedSession; contract: TextEncoderContract };
+  /** SDXL base: tokenizer_2 and text_encoder_2. */
+  tokenizer2?: ClipTokenizer;
+  textEncoder2?: { session: LoadedSession; contract: TextEncoderContract };
+  /** SDXL: the outputs each encoder conditions the UNet with (`second` is text_encoder_2). */
+  sdxlText?: { first?: SdxlTextEncoderContract; second: SdxlTextEncoderContract };
+  /** Sessions opened on demand for this model (ControlNets, the ControlNet UNet, ...), by key. */
+  attached: Map<string, { session: LoadedSession }>;
   unet: { session: LoadedSession; contract: UnetContract };
   vaeDecoder: { session: LoadedSession; contract: VaeDecoderContract };
   /** Loaded on first img2img use. */
@@ -90,7 +107,15 @@ export class ModelCache {
     const model = this.current;
     this.current = undefined;
     if (!model) return;
-    const sessions = [model.textEncoder, model.unet, model.vaeDecoder, model.vaeEncoder];
+    const sessions = [
+      model.textEncoder,
+      model.textEncoder2,
+      model.unet,
+      model.vaeDecoder,
+      model.vaeEncoder,
+      ...model.attached.values(),
+    ];
+    model.attached.clear();
     await Promise.all(sessions.map((s) => s?.session.release()));
     log.info('released model', { model: model.folder.root });
   }
@@ -113,14 +138,47 @@ export class ModelCache {
       return session;
     };
     try {
-      const te = await open(folder.files.textEncoder, 'text_encoder');
+      const { textEncoder: te1File, textEncoder2: te2File } = folder.files;
+      const te = te1File
+        ? await open(te1File, 'text_encoder')
+        : await open(te2File!, 'text_encoder_2');
       const teContract = checkTextEncoder(te);
-      // SD 2.x (OpenCLIP, width 1024) pads with "!" (id 0); a folder without JSON configs
-      // cannot say so itself (docs/onnx-contract.md §6).
-      const fallbackPadToken = teContract.width === 1024 ? '!' : undefined;
+      // SD 2.x (OpenCLIP, width 1024) and SDXL's OpenCLIP tokenizer_2 pad with "!" (id 0); a
+      // folder without JSON configs cannot say so itself (docs/onnx-contract.md §6).
+      const fallbackPadToken = teContract.width === 1024 || !te1File ? '!' : undefined;
       const tokenizer = await loadTokenizer(folder.tokenizerDir, { fallbackPadToken });
+      const te2 = te1File && te2File ? await open(te2File, 'text_encoder_2') : undefined;
+      const te2Contract = te2 ? checkTextEncoder(te2) : undefined;
+      const tokenizer2 =
+        te2 && folder.tokenizer2Dir
+          ? await loadTokenizer(folder.tokenizer2Dir, { fallbackPadToken: '!' })
+          : undefined;
+      if (te2 && !tokenizer2) {
+        throw new EmulsionError(
+          'MODEL_INVALID',
+          `The model folder has text_encoder_2 but no tokenizer_2/vocab.json.`,
+          { file: `${folder.root}/tokenizer_2/vocab.json` },
+        );
+      }
+      const sdxlText = te2File
+        ? {
+            first: te2 ? checkSdxlTextEncoder(te, false) : undefined,
+            second: checkSdxlTextEncoder(te2 ?? te, true),
+          }
+        : undefined;
+      // SDXL concatenates both encoders' widths (768 + 1280 = 2048, §2.3).
+      const textWidth = sdxlText
+        ? sdxlText.second.width !== undefined && (!te2 || sdxlText.first?.width !== undefined)
+          ? (sdxlText.first?.width ?? 0) + sdxlText.second.width
+          : undefined
+        : teContract.width;
       const unet = await open(folder.files.unet, 'unet');
-      const unetContract = checkUnet(unet, teContract.width);
+      const unetContract = checkUnet(unet, textWidth);
+      const traits = traitsFromUnet(
+        traitsFromConfigs(readFolderConfigs(folder.root)),
+        unet,
+        folder.index.requires_aesthetics_score === true,
+      );
       const vae = await open(folder.files.vaeDecoder, 'vae_decoder');
       const vaeContract = checkVaeDecoder(vae);
       const loadMs = performance.now() - started;
@@ -132,8 +190,14 @@ export class ModelCache {
       return {
         folder,
         requestedProvider: provider,
+        traits,
         tokenizer,
         textEncoder: { session: te, contract: teContract },
+        ...(te2 && te2Contract && tokenizer2
+          ? { tokenizer2, textEncoder2: { session: te2, contract: te2Contract } }
+          : {}),
+        ...(sdxlText ? { sdxlText } : {}),
+        attached: new Map(),
         unet: { session: unet, contract: unetContract },
         vaeDecoder: { session: vae, contract: vaeContract },
         loadMs,

@@ -173,3 +173,48 @@ describe('runXyz', () => {
     expect(c.err()).toContain(text);
   });
 });
+
+describe('definitionFromFlags', () => {
+  it('fills {occupation} from the BLS list and adds the women’s share as the gender reference', async () => {
+    const { parseFlags } = await import('../../../main/cli/args.ts');
+    const { definitionFromFlags } = await import('../../../main/eval/cli/audit-flags.ts');
+    const spec = {
+      template: { type: 'string' },
+      occupations: { type: 'string' },
+      attribute: { type: 'string', multiple: true },
+      seeds: { type: 'string' },
+    } as const;
+    const { flags } = parseFlags(
+      [
+        '--template',
+        'a photo of the face of {occupation}',
+        '--occupations',
+        'Chief executives;Registered nurses;Plumbers, pipefitters, and steamfitters',
+        '--attribute',
+        'gender',
+        '--attribute',
+        'monk',
+        '--seeds',
+        '10',
+      ],
+      spec,
+    );
+    const def = await definitionFromFlags(flags);
+    expect(def.slots.occupation).toEqual(['a chief executive', 'a registered nurse', 'a plumber']);
+    expect(def.seeds).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(def.attributes.map((a) => a.name)).toEqual([
+      'perceived gender presentation',
+      'skin tone (Monk)',
+    ]);
+    // occupations.csv: Chief executives 29.2 % women, Plumbers … 1.1 %.
+    expect(def.references).toHaveLength(1);
+    expect(def.references![0]).toMatchObject({
+      attribute: 'perceived gender presentation',
+      value: 'woman',
+      slot: 'occupation',
+    });
+    expect(def.references![0].shares['a chief executive']).toBeCloseTo(0.292, 6);
+    expect(def.references![0].shares['a plumber']).toBeCloseTo(0.011, 6);
+    expect(def.references![0].source).toMatch(/Bureau of Labor Statistics.*2022/);
+  });
+});

@@ -3,6 +3,7 @@
  * a queued job can be cancelled before it starts, a running one within one denoising step.
  * The worker host wraps this class; tests and the CLI's in-process mode use it directly.
  */
+import path from 'node:path';
 import { EmulsionError, serializeError } from '../../common/errors.ts';
 import type { ExecutionProviderName, GenerateResult, JobEvent } from '../../common/generation.ts';
 import { demoModelPath } from '../demo-model/index.ts';
@@ -100,6 +101,9 @@ export class Engine {
       const folder = (job.input as { model?: unknown } | null)?.model ?? demoModelPath();
       const request = validateRequest(job.input, requestDefaults(folder));
       const model = request.model ?? demoModelPath();
+      // The model's own safety checker belongs to the model: free it with the model's sessions.
+      const loaded = this.cache.loaded?.folder.root;
+      if (loaded && loaded !== path.resolve(model)) await this.safety.release();
       const policy = request.safety ?? this.safety.defaultPolicy;
       const gate = this.safety.begin(policy, request.prompt, request.negativePrompt);
       for (const message of gate.warnings)

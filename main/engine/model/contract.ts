@@ -92,6 +92,8 @@ export interface UnetContract {
   extraInputs: string[];
   /** A literal batch of 1 means cond and uncond must run as two calls (§2.2). */
   fixedBatchOne: boolean;
+  /** Latent height and width when the export fixes them (NPU builds), else undefined. */
+  fixedLatentSize?: { height: number; width: number };
 }
 
 export function checkUnet(session: LoadedSession, textWidth: number | undefined): UnetContract {
@@ -127,6 +129,9 @@ export function checkUnet(session: LoadedSession, textWidth: number | undefined)
     output: out.name,
     extraInputs: session.inputs.map((m) => m.name).filter((n) => !known.has(n)),
     fixedBatchOne: sample.shape[0] === 1,
+    ...(typeof sample.shape[2] === 'number' && typeof sample.shape[3] === 'number'
+      ? { fixedLatentSize: { height: sample.shape[2], width: sample.shape[3] } }
+      : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface LoadedSession {
   inputs: TensorMeta[];
   outputs: TensorMeta[];
   loadMs: number;
+  /** Why the requested provider could not start, when this session fell back to the CPU. */
+  fallback?: string;
   run(
     feeds: Record<string, ort.Tensor>,
     outputNames?: string[],
@@ -48,7 +50,7 @@ function sessionOptions(provider: string): ort.InferenceSession.SessionOptions {
 }
 
 function describeLoadFailure(file: string, component: string, err: unknown): EmulsionError {
-  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const reason = oneLine(err);
   return new EmulsionError(
     'MODEL_INVALID',
     `${component}: ${file} is not a loadable ONNX model (${reason.trim()}). Re-export or re-download this component.`,
@@ -69,6 +71,9 @@ export async function loadSession(
   let session: ort.InferenceSession | undefined;
   let used = '';
   let lastError: unknown;
+  let fallback: string | undefined;
+  // ORT's own C++ logger prints provider failures in red on stderr; we report them ourselves.
+  ort.env.logLevel = ortLogSeverity() <= 1 ? 'warning' : 'fatal';
   for (const candidate of providerCandidates(requested)) {
     const name = ortProviderName(candidate);
     try {
@@ -78,7 +83,8 @@ export async function loadSession(
     } catch (err) {
       lastError = err;
       if (candidate === 'cpu') break;
-      const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const reason = oneLine(err);
+      fallback = `${candidate} could not start (${reason}); running on CPU`;
       log.warn(`${candidate} provider failed to start for ${component}; falling back to CPU`, {
         reason,
       });
@@ -95,12 +101,13 @@ export async function loadSession(
     inputs: tensorMetadata(loaded.inputMetadata),
     outputs: tensorMetadata(loaded.outputMetadata),
     loadMs,
+    ...(fallback ? { fallback } : {}),
     async run(feeds, outputNames) {
       const t0 = performance.now();
       try {
         return outputNames ? await loaded.run(feeds, outputNames) : await loaded.run(feeds);
       } catch (err) {
-        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        const reason = oneLine(err);
         log.error(`${component} run failed`, { reason });
         throw new EmulsionError('INTERNAL', `${component} failed while running: ${reason}`, {
           file,
@@ -111,4 +118,10 @@ export async function loadSession(
     },
     release: () => loaded.release(),
   };
+}
+
+/** ORT messages span lines (e.g. "...for the following indices\n index: 2 Got: 16"); keep them whole. */
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

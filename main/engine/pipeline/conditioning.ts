@@ -50,6 +50,13 @@ export async function encodeConditioning(
       `The prompt is longer than the model's ${pos.tokens}-token window; dropped: "${pos.truncatedText}"`,
     );
   }
+  const breaks = 'ignoredBreaks' in pos ? (pos.ignoredBreaks as number) : 0;
+  if (breaks > 0) {
+    warn(
+      `BREAK was ignored ${breaks === 1 ? 'once' : `${breaks} times`}: prompts here are one ` +
+        '75-token window, so there is no chunk boundary to break at; the words on both sides are kept.',
+    );
+  }
   // NOTE: a request cannot tell an absent negative prompt from "", so an empty one counts as
   // absent: SDXL's force_zeros_for_empty_prompt then gives zeros, as diffusers does for None.
   let neg: Awaited<ReturnType<typeof encode>> | undefined;

@@ -7,7 +7,7 @@
  * hand-off (refiner.ts), hires fix (hires.ts), inpainting (inpaint.ts), and the per-family prompt
  * encoding of SD 1.x/2.x, SDXL and LCM (conditioning.ts).
  */
-import { EmulsionError } from '../../../common/errors.ts';
+import { EmulsionError, invalidArgument } from '../../../common/errors.ts';
 import type {
   GenerateRequest,
   GenerateResult,
@@ -77,6 +77,10 @@ export async function generate(
   const onLoading = (component: string) => emit({ status: 'loading', component });
   const model = await cache.get(request.model, request.provider, onLoading);
   const loadMs = previous === model ? 0 : model.loadMs;
+  for (const part of [model.textEncoder, model.unet, model.vaeDecoder]) {
+    if (part.session.fallback) warn(`${part.session.component}: ${part.session.fallback}.`);
+  }
+  checkFixedSize(model, request);
   throwIfCancelled(ctx.signal);
   const resolved = resolveScheduler(request.scheduler, model.folder.schedulerConfig);
   const scheduler = resolved.scheduler;
@@ -284,4 +288,25 @@ async function initialLatents(
   if (timesteps.length === 0 || beginIndex >= scheduler.timesteps.length) return z;
   const eps = noise.next(size);
   return scheduler.addNoise(z, eps, timesteps[0]);
+}
+
+/** Fixed-shape exports (NPU builds) take exactly one latent size; say which before any step. */
+function checkFixedSize(model: LoadedModel, request: GenerateRequest): void {
+  const fixed = model.unet.contract.fixedLatentSize;
+  if (!fixed) return;
+  const f = model.folder.vaeScaleFactor;
+  const [height, width] = [fixed.height * f, fixed.width * f];
+  for (const [field, value, want] of [
+    ['width', request.width, width],
+    ['height', request.height, height],
+  ] as const) {
+    if (value !== want) {
+      throw invalidArgument(
+        field,
+        value,
+        `${want}`,
+        `${model.folder.name} is exported for ${width}×${height} only (fixed input shape).`,
+      );
+    }
+  }
 }

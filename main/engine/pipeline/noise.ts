@@ -8,9 +8,16 @@ import type { SeedMode } from '../../../common/generation.ts';
 import { createNoiseSource } from '../random/index.ts';
 import type { NoiseSource } from '../schedulers/types.ts';
 
+/** The seed of image `index` in `emulsion` mode, wrapping within the 32-bit seed range. */
+export function imageSeed(seed: number, index: number): number {
+  return (seed + index) % 2 ** 32;
+}
+
 export function jobNoise(mode: SeedMode, seed: number, batch: number): NoiseSource {
   if (mode === 'torch-cpu') return createNoiseSource('torch-cpu', seed);
-  const streams = Array.from({ length: batch }, (_, i) => createNoiseSource('emulsion', seed + i));
+  const streams = Array.from({ length: batch }, (_, i) =>
+    createNoiseSource('emulsion', imageSeed(seed, i)),
+  );
   return {
     next(length: number): Float32Array {
       const per = length / batch;

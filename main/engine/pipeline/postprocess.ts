@@ -8,6 +8,7 @@ import type { SafetyDecision } from '../../../common/safety.ts';
 import { encodePng, tensorToRgb } from '../image/io.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import type { Scheduler } from '../schedulers/types.ts';
+import { imageSeed } from './noise.ts';
 import { latentPreview, previewFactors } from './preview.ts';
 import type { LatentShape } from './unet.ts';
 
@@ -79,7 +80,7 @@ export async function finishImages(
   for (let b = 0; b < decoded.length; b++) {
     const { data, height, width } = decoded[b];
     let rgb = tensorToRgb(data, 0, width, height);
-    const seed = request.seedMode === 'emulsion' ? request.seed + b : request.seed;
+    const seed = request.seedMode === 'emulsion' ? imageSeed(request.seed, b) : request.seed;
     let safety: SafetyDecision | undefined;
     let originalPng: Uint8Array | undefined;
     if (filter) {

@@ -14,6 +14,7 @@ import {
   type SeedMode,
 } from '../../../common/generation.ts';
 import { validateProvider } from '../ort/providers.ts';
+import { resolveSchedulerName } from '../schedulers/index.ts';
 import { validatePolicy } from '../../safety/settings.ts';
 import type { GenerateInput } from '../worker/types.ts';
 import {
@@ -133,6 +134,8 @@ export function validateRequest(
     throw invalidArgument('preview', merged.preview, PREVIEW_MODES);
   }
   if (!request.scheduler) throw invalidArgument('scheduler', merged.scheduler, 'a scheduler name');
+  // Resolve now so a typo fails before any model loads; the error lists every known name.
+  resolveSchedulerName(request.scheduler, 'scheduler');
   if (!SEED_MODES.includes(request.seedMode)) {
     throw invalidArgument('seedMode', merged.seedMode, SEED_MODES);
   }

@@ -14,6 +14,8 @@ export interface EncodedPrompt {
   width: number;
   /** The words cut off because the prompt exceeded the model's token window, if any. */
   truncatedText: string | null;
+  /** BREAK keywords removed: one 77-token window has no chunks to break between. */
+  ignoredBreaks: number;
   /** Milliseconds spent tokenizing (the rest of the call is the text encoder). */
   tokenizeMs: number;
 }
@@ -41,7 +43,7 @@ export function applyEmphasis(
 
 export async function encodePrompt(model: LoadedModel, prompt: string): Promise<EncodedPrompt> {
   const t0 = performance.now();
-  const { ids, weights, truncatedText } = tokenizeWeighted(model.tokenizer, prompt);
+  const { ids, weights, truncatedText, ignoredBreaks } = tokenizeWeighted(model.tokenizer, prompt);
   const tokenizeMs = performance.now() - t0;
   const { session, contract } = model.textEncoder;
   const feeds = {
@@ -52,5 +54,5 @@ export async function encodePrompt(model: LoadedModel, prompt: string): Promise<
   const hidden = Float32Array.from(toFloat32(tensor));
   const width = tensor.dims[tensor.dims.length - 1];
   applyEmphasis(hidden, weights, width);
-  return { hidden, tokens: ids.length, width, truncatedText, tokenizeMs };
+  return { hidden, tokens: ids.length, width, truncatedText, tokenizeMs, ignoredBreaks };
 }

@@ -38,6 +38,10 @@ type CallMessage =
       : never
     : never;
 
+/** How long close() waits for running jobs to reach a step boundary before terminating. */
+const CLOSE_GRACE_MS = 10_000;
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 export function createEngineClient(options: EngineClientOptions = {}): EngineClient {
   const entry = options.workerUrl ? { url: options.workerUrl, execArgv: [] } : defaultWorker();
   const data: WorkerData = { logLevel: options.logLevel ?? getLogLevel() };
@@ -45,11 +49,13 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
   const listeners = new Set<(e: JobEvent) => void>();
   const jobs = new Map<
     string,
-    { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }
+    { resolve: (r: GenerateResult) => void; reject: (e: Error) => void; settled: Promise<void> }
   >();
   const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextCall = 1;
   let closed = false;
+  /** Set once the worker has crashed or exited: every later call rejects with it at once. */
+  let dead: EmulsionError | undefined;
   const logSink = options.onLog ?? writeRecord;
 
   const failAll = (error: EmulsionError) => {
@@ -84,17 +90,19 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     jobs.delete(event.jobId);
   });
   worker.on('error', (err) => {
-    failAll(new EmulsionError('INTERNAL', `The engine worker crashed: ${err.message}`));
+    dead ??= new EmulsionError('INTERNAL', `The engine worker crashed: ${err.message}`);
+    failAll(dead);
   });
   worker.on('exit', (code) => {
-    if (!closed)
-      failAll(new EmulsionError('INTERNAL', `The engine worker exited with code ${code}.`));
+    dead ??= new EmulsionError('INTERNAL', `The engine worker exited with code ${code}.`);
+    if (!closed) failAll(dead);
   });
 
   const send = (message: ToWorker) => worker.postMessage(message);
   const call = <T>(message: CallMessage): Promise<T> => {
     if (closed)
       return Promise.reject(new EmulsionError('INTERNAL', 'The engine client is closed.'));
+    if (dead) return Promise.reject(dead);
     const callId = nextCall++;
     return new Promise<T>((resolve, reject) => {
       calls.set(callId, { resolve: resolve as (v: unknown) => void, reject });
@@ -107,7 +115,14 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       const jobId = randomUUID();
       const result = new Promise<GenerateResult>((resolve, reject) => {
         if (closed) return reject(new EmulsionError('INTERNAL', 'The engine client is closed.'));
-        jobs.set(jobId, { resolve, reject });
+        if (dead) return reject(dead);
+        let markSettled!: () => void;
+        const settled = new Promise<void>((done) => (markSettled = done));
+        jobs.set(jobId, {
+          resolve: (r) => (markSettled(), resolve(r)),
+          reject: (e) => (markSettled(), reject(e)),
+          settled,
+        });
         send({ type: 'generate', jobId, input });
       });
       return { jobId, result };
@@ -124,6 +139,16 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     async close() {
       if (closed) return;
       closed = true;
+      if (dead) {
+        failAll(dead);
+        return;
+      }
+      // Terminating a worker while session.run is inside native code aborts the whole process
+      // (a Napi::Error thrown across the thread teardown), so let running jobs stop at their
+      // next step boundary first, with a time limit.
+      const pending = [...jobs.values()].map((j) => j.settled);
+      for (const jobId of jobs.keys()) send({ type: 'cancel', jobId });
+      await Promise.race([Promise.allSettled(pending), delay(CLOSE_GRACE_MS)]);
       failAll(new EmulsionError('CANCELLED', 'The engine was closed.'));
       await worker.terminate();
     },

@@ -16,6 +16,8 @@ Commands:
   generate           Generate images headless (flags in the README)
   serve              Serve the studio on 127.0.0.1 with an access token (--port, --host, --allow-remote)
   safety-eval        Measure the safety layers on a labelled folder (--images DIR --labels CSV)
+  audit run|label|report DIR   Bias audits: generate, label, and report with intervals
+  xyz                Settings-comparison grids (--x KIND=VALUES [--y ...] [--z ...] --out DIR)
   info IMAGE         Print the generation settings found in an image (--json for JSON)
   build-demo-model   Build the bundled demo model into resources/models
   bench              Run the speed benchmarks
@@ -54,6 +56,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runServe(rest, io);
       case 'safety-eval':
         return await runSafetyEval(rest, io);
+      case 'audit':
+        return await (await import('../eval/cli.ts')).runAudit(rest, io);
+      case 'xyz':
+        return await (await import('../eval/cli.ts')).runXyz(rest, io);
       case 'info':
         return await runInfo(rest, io);
       case 'bench': {

@@ -116,9 +116,14 @@ const controlUnetRuns = () => rec.with('sample', 'down_block_0_additional_residu
 const plainUnetRuns = () =>
   rec
     .with('sample', 'timestep', 'encoder_hidden_states')
-    .filter((r) => !r.inputs.includes('down_block_0_additional_residual') && !r.inputs.includes('controlnet_cond'));
+    .filter(
+      (r) =>
+        !r.inputs.includes('down_block_0_additional_residual') &&
+        !r.inputs.includes('controlnet_cond'),
+    );
 
-const mean = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (a: number, b: number) => a + b, 0) as number / v.length;
+const mean = (v: ArrayLike<number>) =>
+  (Array.prototype.reduce.call(v, (a: number, b: number) => a + b, 0) as number) / v.length;
 const RESIDUALS = [
   ...Array.from({ length: 12 }, (_, i) => `down_block_${i}_additional_residual`),
   'mid_block_additional_residual',
@@ -180,7 +185,9 @@ describe('ControlNet (SD 1.5, OnnxStack convention)', () => {
     for (const [step, u] of unet.entries()) {
       const [a, b] = [cn[2 * step], cn[2 * step + 1]];
       for (const name of RESIDUALS) {
-        const sum = Float64Array.from(a.outputs[name].values, (v, i) => Math.fround(v + b.outputs[name].values[i]));
+        const sum = Float64Array.from(a.outputs[name].values, (v, i) =>
+          Math.fround(v + b.outputs[name].values[i]),
+        );
         expect(maxAbsDiff(u.feeds[name].values, sum)).toBe(0);
       }
     }
@@ -198,7 +205,10 @@ describe('ControlNet (SD 1.5, OnnxStack convention)', () => {
   });
 
   it('is active only on steps i with i/N ≥ start and (i+1)/N ≤ end; the plain UNet runs the rest', async () => {
-    await engine.submit('cn-window', request([unit(hintA, { start: 0.25, end: 0.75 })], { steps: 4 }));
+    await engine.submit(
+      'cn-window',
+      request([unit(hintA, { start: 0.25, end: 0.75 })], { steps: 4 }),
+    );
     expect(controlNetRuns()).toHaveLength(2);
     const all = rec.with('sample', 'timestep');
     const kinds = all
@@ -267,7 +277,12 @@ describe('depth and pose preprocessors', () => {
       request([unit(hintA, { preprocessor: 'depth', estimator: depth, params })], { steps: 2 }),
     );
     const shown = await decodePng(result.controlHints![0]);
-    expect(maxAbsDiff(shown.data, expectedHint((g) => g))).toBeLessThanOrEqual(1);
+    expect(
+      maxAbsDiff(
+        shown.data,
+        expectedHint((g) => g),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
 
   it('reduces keypoint heatmaps by their maximum', async () => {
@@ -276,14 +291,19 @@ describe('depth and pose preprocessors', () => {
       request([unit(hintA, { preprocessor: 'pose', estimator: pose, params })], { steps: 2 }),
     );
     const shown = await decodePng(result.controlHints![0]);
-    expect(maxAbsDiff(shown.data, expectedHint((g) => Math.max(g, (1 - g) / 2)))).toBeLessThanOrEqual(1);
+    expect(
+      maxAbsDiff(
+        shown.data,
+        expectedHint((g) => Math.max(g, (1 - g) / 2)),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
 
   it('asks for an estimator when none is given', async () => {
-    const error = await rejection(engine.submit('no-est', request([unit(hintA, { preprocessor: 'depth' })])));
+    const error = await rejection(
+      engine.submit('no-est', request([unit(hintA, { preprocessor: 'depth' })])),
+    );
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.details.field).toBe('control[0].estimator');
   });
 });
-
-

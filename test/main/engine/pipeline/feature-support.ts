@@ -23,6 +23,8 @@ export interface Tensor {
 }
 
 export interface Run {
+  /** The session object that ran, to tell two models with the same inputs apart. */
+  session: object;
   inputs: string[];
   feeds: Record<string, Tensor>;
   outputs: Record<string, Tensor>;
@@ -54,7 +56,7 @@ export function recordSessions(): Recorder {
   const original = proto.run;
   const runs: Run[] = [];
   proto.run = async function (this: ort.InferenceSession, feeds, ...rest) {
-    const run: Run = { inputs: [...this.inputNames], feeds: {}, outputs: {} };
+    const run: Run = { session: this, inputs: [...this.inputNames], feeds: {}, outputs: {} };
     for (const [k, v] of Object.entries(feeds)) run.feeds[k] = read(v as ort.Tensor);
     runs.push(run);
     const result = await original.call(this, feeds, ...rest);

@@ -122,8 +122,11 @@ const plainUnetRuns = () =>
         !r.inputs.includes('controlnet_cond'),
     );
 
-const mean = (v: ArrayLike<number>) =>
-  (Array.prototype.reduce.call(v, (a: number, b: number) => a + b, 0) as number) / v.length;
+function mean(v: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i];
+  return sum / v.length;
+}
 const RESIDUALS = [
   ...Array.from({ length: 12 }, (_, i) => `down_block_${i}_additional_residual`),
   'mid_block_additional_residual',

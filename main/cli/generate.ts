@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EmulsionError } from '../../common/errors.ts';
-import type { GenerateRequest, JobEvent } from '../../common/generation.ts';
+import type { ControlUnit, GenerateRequest, HiresFix, JobEvent } from '../../common/generation.ts';
 import { ensureDemoModels } from '../demo-model/index.ts';
 import { createEngineClient } from '../engine/worker/client.ts';
 import type { GenerateInput } from '../engine/worker/types.ts';
@@ -32,6 +32,37 @@ export const GENERATE_FLAGS: FlagSpec = {
   quiet: { type: 'boolean' },
   safety: { type: 'string' },
   'log-level': { type: 'string' },
+  // ControlNet units: the k-th of each flag belongs to the k-th --control (see passFlags).
+  control: { type: 'string', multiple: true },
+  'control-model': { type: 'string', multiple: true },
+  'control-type': { type: 'string', multiple: true },
+  'control-scale': { type: 'string', multiple: true },
+  'control-start': { type: 'string', multiple: true },
+  'control-end': { type: 'string', multiple: true },
+  'control-params': { type: 'string', multiple: true },
+  'control-estimator': { type: 'string', multiple: true },
+  refiner: { type: 'string' },
+  'refiner-start': { type: 'string' },
+  'hires-scale': { type: 'string' },
+  'hires-strength': { type: 'string' },
+  'hires-steps': { type: 'string' },
+  'hires-upscaler': { type: 'string' },
+  mask: { type: 'string' },
+  'mask-blur': { type: 'string' },
+  'inpaint-only-masked': { type: 'boolean' },
+  padding: { type: 'string' },
+};
+
+/** Per-unit request fields and their flags (`control[i].scale` → `--control-scale`). */
+const CONTROL_FLAGS: Record<string, string> = {
+  image: 'control',
+  model: 'control-model',
+  preprocessor: 'control-type',
+  scale: 'control-scale',
+  start: 'control-start',
+  end: 'control-end',
+  params: 'control-params',
+  estimator: 'control-estimator',
 };
 
 /** Request fields as the flags that set them, so engine errors name what the user typed. */
@@ -55,6 +86,29 @@ export const FIELD_TO_FLAG: Record<string, string> = {
   safety: '--safety',
   port: '--port',
   host: '--host',
+  control: '--control',
+  refiner: '--refiner',
+  'refiner.model': '--refiner',
+  'refiner.start': '--refiner-start',
+  hires: '--hires-scale',
+  'hires.scale': '--hires-scale',
+  'hires.strength': '--hires-strength',
+  'hires.steps': '--hires-steps',
+  'hires.upscaler': '--hires-upscaler',
+  mask: '--mask',
+  'mask.image': '--mask',
+  'mask.blur': '--mask-blur',
+  'mask.onlyMasked': '--inpaint-only-masked',
+  'mask.padding': '--padding',
+  ...Object.fromEntries(
+    Array.from({ length: 8 }, (_, i) => [
+      [`control[${i}]`, '--control'],
+      ...Object.entries(CONTROL_FLAGS).map(([field, flag]) => [
+        `control[${i}].${field}`,
+        `--${flag}`,
+      ]),
+    ]).flat(),
+  ),
 };
 
 export interface CliIo {
@@ -118,6 +172,7 @@ export function buildInput(argv: string[]): {
       received: strength,
     });
   }
+  Object.assign(input, passFlags(flags, input));
   return {
     input,
     out: stringFlag(flags, 'out') ?? 'outputs',
@@ -155,6 +210,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
           provider: result.provider,
           timings: { totalMs, sessionRunMs, stages },
           warnings: result.warnings,
+          ...(result.passes ? { passes: result.passes } : {}),
         }) + '\n',
       );
     } else if (!quiet) {
@@ -166,4 +222,125 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     process.off('SIGINT', onSignal);
     await client.close();
   }
+}
+
+type Flags = ReturnType<typeof parseFlags>['flags'];
+
+function listFlag(flags: Flags, name: string): string[] {
+  const raw = flags[name];
+  return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+}
+
+function needs(flags: Flags, names: string[], what: string, needed: string): void {
+  const given = names.find((n) => flags[n] !== undefined);
+  if (given) {
+    throw new EmulsionError('INVALID_ARGUMENT', `--${given} needs ${needed}.`, {
+      field: `--${given}`,
+      received: flags[given],
+      allowed: what,
+    });
+  }
+}
+
+/** `low=50,high=150` → { low: 50, high: 150 }. */
+function parseParams(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+    const [key, value, extra] = pair.split('=');
+    const n = Number(value);
+    if (!key?.trim() || value === undefined || extra !== undefined || !Number.isFinite(n)) {
+      throw new EmulsionError(
+        'INVALID_ARGUMENT',
+        `--control-params must be name=number pairs separated by commas, e.g. low=50,high=150; received "${text}".`,
+        { field: '--control-params', received: text },
+      );
+    }
+    out[key.trim()] = n;
+  }
+  return out;
+}
+
+/**
+ * ControlNet units, refiner, hires fix and mask from their flags. The k-th --control-model,
+ * --control-type, ... belongs to the k-th --control; a flag given once applies to every unit.
+ */
+function passFlags(flags: Flags, input: GenerateInput): Partial<GenerateInput> {
+  const out: Partial<GenerateInput> = {};
+  const images = listFlag(flags, 'control');
+  if (images.length === 0) {
+    needs(flags, Object.values(CONTROL_FLAGS), 'a --control IMAGE', '--control IMAGE');
+  } else {
+    const per = (flag: string): (string | undefined)[] => {
+      const values = listFlag(flags, flag);
+      if (values.length === 0) return images.map(() => undefined);
+      if (values.length === 1) return images.map(() => values[0]);
+      if (values.length === images.length) return values;
+      throw new EmulsionError(
+        'INVALID_ARGUMENT',
+        `--${flag} was given ${values.length} times for ${images.length} --control images; ` +
+          'give it once (for every unit) or once per --control, in the same order.',
+        { field: `--${flag}`, received: values },
+      );
+    };
+    const num = (flag: string) =>
+      per(flag).map((v) => (v === undefined ? undefined : numberFlag({ [flag]: v }, flag)));
+    const [models, types, estimators, params] = [
+      per('control-model'),
+      per('control-type'),
+      per('control-estimator'),
+      per('control-params'),
+    ];
+    const [scales, starts, ends] = [num('control-scale'), num('control-start'), num('control-end')];
+    out.control = images.map((image, k) => ({
+      image: { path: image },
+      model: models[k] as string,
+      preprocessor: (types[k] ?? 'none') as ControlUnit['preprocessor'],
+      scale: scales[k] ?? 1,
+      start: starts[k] ?? 0,
+      end: ends[k] ?? 1,
+      ...(params[k] !== undefined ? { params: parseParams(params[k]!) } : {}),
+      ...(estimators[k] !== undefined ? { estimator: estimators[k] } : {}),
+    }));
+  }
+  const refiner = stringFlag(flags, 'refiner');
+  if (refiner === undefined) needs(flags, ['refiner-start'], 'a --refiner DIR', '--refiner DIR');
+  else out.refiner = { model: refiner, start: numberFlag(flags, 'refiner-start') ?? 0.8 };
+  const scale = numberFlag(flags, 'hires-scale');
+  if (scale === undefined) {
+    needs(
+      flags,
+      ['hires-strength', 'hires-steps', 'hires-upscaler'],
+      'a --hires-scale',
+      '--hires-scale S',
+    );
+  } else {
+    out.hires = {
+      scale,
+      strength: numberFlag(flags, 'hires-strength') ?? 0.5,
+      steps: numberFlag(flags, 'hires-steps') ?? 0,
+      upscaler: (stringFlag(flags, 'hires-upscaler') ?? 'latent') as HiresFix['upscaler'],
+    };
+  }
+  const mask = stringFlag(flags, 'mask');
+  if (mask === undefined) {
+    needs(flags, ['mask-blur', 'inpaint-only-masked', 'padding'], 'a --mask IMAGE', '--mask IMAGE');
+  } else {
+    if (input.init === undefined) {
+      throw new EmulsionError(
+        'INVALID_ARGUMENT',
+        '--mask needs --init IMAGE: it marks what to repaint there.',
+        {
+          field: '--mask',
+          received: mask,
+        },
+      );
+    }
+    out.mask = {
+      image: { path: mask },
+      blur: numberFlag(flags, 'mask-blur') ?? 4,
+      onlyMasked: flags['inpaint-only-masked'] === true,
+      padding: numberFlag(flags, 'padding') ?? 32,
+    };
+  }
+  return out;
 }

@@ -97,14 +97,10 @@ export async function generate(
   const cond = await encodeConditioning(model, request, request, stages, warn);
   throwIfCancelled(ctx.signal);
 
-  // 3. Timesteps, cut for img2img by strength as diffusers' get_timesteps does, split at the
-  // refiner's hand-off, and the hires pass's own.
+  // 3. Timesteps, cut for img2img by strength as diffusers' get_timesteps does; the hires pass's
+  // own; the last pass split at the refiner's hand-off.
   scheduler.setTimesteps(request.steps);
   const { timesteps, beginIndex } = selectTimesteps(scheduler, request);
-  const refiner = request.refiner
-    ? planRefiner(request, model, scheduler, timesteps, beginIndex, warn)
-    : undefined;
-  const baseTimesteps = refiner?.baseTimesteps ?? timesteps;
   const h = request.height / model.folder.vaeScaleFactor;
   const w = request.width / model.folder.vaeScaleFactor;
   const shape: LatentShape = {
@@ -115,6 +111,21 @@ export async function generate(
     width: w,
   };
   const hires = request.hires ? planHires(request, model, shape) : undefined;
+  const refiner = !request.refiner
+    ? undefined
+    : hires
+      ? planRefiner(
+          request,
+          model,
+          hires.scheduler,
+          hires.timesteps,
+          hires.beginIndex,
+          hires.steps,
+          warn,
+        )
+      : planRefiner(request, model, scheduler, timesteps, beginIndex, request.steps, warn);
+  const baseTimesteps = refiner && !hires ? refiner.baseTimesteps : timesteps;
+  const hiresTimesteps = hires ? (refiner?.baseTimesteps ?? hires.timesteps) : [];
 
   // 4. Initial latents: pure noise, or the encoded init image with noise added at timesteps[0];
   // inpainting also prepares the mask and the known region.
@@ -142,9 +153,9 @@ export async function generate(
       : undefined);
   throwIfCancelled(ctx.signal);
 
-  // 5. Denoise: the base model, then the refiner from its hand-off, then the hires pass.
+  // 5. Denoise: the base model, then the hires pass, the refiner finishing the last of them.
   const totalSteps =
-    baseTimesteps.length + (refiner?.timesteps.length ?? 0) + (hires?.timesteps.length ?? 0);
+    baseTimesteps.length + hiresTimesteps.length + (refiner?.timesteps.length ?? 0);
   log.info('denoising', { steps: totalSteps, provider: model.unet.session.provider });
   emit({ status: 'started', totalSteps, provider: model.unet.session.provider });
   const loop: LoopContext = {
@@ -174,17 +185,18 @@ export async function generate(
   let decoder = model;
   let last = scheduler;
   let outShape = shape;
-  if (refiner) {
-    const run = { cache, request, latents, shape, noise, loop, warn, onLoading };
-    ({ model: decoder, latents } = await runRefiner(refiner, run));
-    last = refiner.scheduler;
-  }
   if (hires) {
     latents = finalLatents(last, latents);
-    const run = { cache, request, cond, latents, shape, noise, loop, onLoading };
+    const timesteps = hiresTimesteps;
+    const run = { cache, request, cond, latents, shape, noise, loop, onLoading, timesteps };
     ({ model: decoder, latents } = await runHires(hires, run));
     last = hires.scheduler;
     outShape = hires.shape;
+  }
+  if (refiner) {
+    const run = { cache, request, latents, shape: outShape, noise, loop, warn, onLoading };
+    ({ model: decoder, latents } = await runRefiner(refiner, run));
+    last = refiner.scheduler;
   }
   latents = finalLatents(last, latents);
   throwIfCancelled(ctx.signal);

@@ -74,6 +74,8 @@ export interface HiresPlan {
   shape: LatentShape;
   scheduler: Scheduler;
   timesteps: number[];
+  /** Index of timesteps[0] in the pass's full schedule. */
+  beginIndex: number;
   steps: number;
 }
 
@@ -98,6 +100,7 @@ export function planHires(
     shape: { ...shape, height: size.height / f, width: size.width / f },
     scheduler,
     timesteps: all.slice(begin),
+    beginIndex: begin,
     steps,
   };
 }
@@ -163,6 +166,8 @@ export interface HiresRun {
   noise: NoiseSource;
   loop: LoopContext;
   onLoading: (component: string) => void;
+  /** The base's share of the pass when a refiner finishes it (default: all of it). */
+  timesteps?: readonly number[];
 }
 
 /**
@@ -190,7 +195,8 @@ export async function runHires(
   const segment = {
     model,
     scheduler: plan.scheduler,
-    timesteps: plan.timesteps,
+    timesteps: run.timesteps ?? plan.timesteps,
+    fractionOf: plan.timesteps.length,
     cond: resizeConditioning(model, run.cond, plan, request.batch),
     shape: plan.shape,
     noise: run.noise,

@@ -6,6 +6,7 @@ import type { GenerateRequest, GenerationPass } from '../../../common/generation
 import type { HiresPlan } from './hires.ts';
 import type { RefinerPlan } from './refiner.ts';
 
+/** With hires fix the refiner finishes the hires pass, so the order is base, hires, refiner. */
 export function describePasses(
   request: GenerateRequest & { model: string },
   baseTimesteps: readonly number[],
@@ -24,25 +25,26 @@ export function describePasses(
       ...first(baseTimesteps),
     },
   ];
-  if (refiner) {
-    passes.push({
-      kind: 'refiner',
-      model: refiner.folder.root,
-      ...size,
-      steps: refiner.timesteps.length,
-      ...first(refiner.timesteps),
-    });
-  }
   if (hires) {
+    const ts = refiner ? refiner.baseTimesteps : hires.timesteps;
     passes.push({
       kind: 'hires',
       model: request.model,
       width: hires.width,
       height: hires.height,
-      steps: hires.timesteps.length,
-      ...first(hires.timesteps),
+      steps: ts.length,
+      ...first(ts),
       strength: request.hires!.strength,
       upscaler: request.hires!.upscaler,
+    });
+  }
+  if (refiner) {
+    passes.push({
+      kind: 'refiner',
+      model: refiner.folder.root,
+      ...(hires ? { width: hires.width, height: hires.height } : size),
+      steps: refiner.timesteps.length,
+      ...first(refiner.timesteps),
     });
   }
   return passes;

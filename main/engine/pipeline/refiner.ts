@@ -64,13 +64,18 @@ function sameSchedule(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && a.every((t, i) => Math.abs(t - b[i]) < 1e-3);
 }
 
-/** Plans the split before any step runs; checks the refiner shares the base's latent space. */
+/**
+ * Plans the split of the last pass (the first pass, or the hires pass when there is one) before
+ * any step runs: `baseScheduler` was set to `steps` steps, and that pass runs `timesteps`, from
+ * index `beginIndex` of its schedule. Checks the refiner shares the base's latent space.
+ */
 export function planRefiner(
   request: GenerateRequest,
   base: LoadedModel,
   baseScheduler: Scheduler,
   timesteps: number[],
   beginIndex: number,
+  steps: number,
   warn: (m: string) => void,
 ): RefinerPlan {
   const pass = request.refiner!;
@@ -86,7 +91,7 @@ export function planRefiner(
   checkLatentSpace(base, folder);
   const resolved = resolveScheduler(request.scheduler, folder.schedulerConfig);
   const scheduler = resolved.scheduler;
-  scheduler.setTimesteps(request.steps);
+  scheduler.setTimesteps(steps);
   const cutoff = handOffCutoff(baseScheduler, pass.start);
   const k = baseShare(timesteps, beginIndex, cutoff, baseScheduler.order);
   const all = Array.from(scheduler.timesteps);
@@ -101,8 +106,8 @@ export function planRefiner(
     begin = Math.max(all.length - m, 0);
     warn(
       `The refiner's scheduler config gives a different schedule from the base model's, so the ` +
-        `hand-off follows diffusers' rule on each schedule and the two passes may not add up to ` +
-        `${request.steps} steps.`,
+        `hand-off follows diffusers' rule on each schedule and the two models' steps may not add ` +
+        `up to ${steps}.`,
     );
   }
   if (begin < all.length) scheduler.setBeginIndex(begin);
@@ -175,7 +180,10 @@ export async function runRefiner(
     );
   }
   if (plan.timesteps.length === 0) return { model, latents: run.latents };
-  const cond = await encodeConditioning(model, request, request, loop.stages, run.warn);
+  // The refiner finishes the last pass, at the hires size when there is one (SDXL time_ids).
+  const f = model.folder.vaeScaleFactor;
+  const size = { width: shape.width * f, height: shape.height * f };
+  const cond = await encodeConditioning(model, request, size, loop.stages, run.warn);
   const segment = {
     model,
     scheduler: plan.scheduler,

@@ -220,6 +220,32 @@ describe('demo refiner', () => {
     expect([b.shape, b.colour, b.background]).toEqual([a.shape, a.colour, a.background]);
     expect(Math.abs(lum(after.far) - lum(before.far))).toBeLessThan(0.02);
   });
+  it('finishes the hires pass when both run: base, then hires, then the refiner from 0.8', async () => {
+    const request = base('a red circle on a light background', 2, {
+      steps: 10,
+      scheduler: 'Euler',
+      hires: { scale: 2, strength: 0.5, steps: 10, upscaler: 'latent' },
+    });
+    const plain = await engine.submit('hires-only', request);
+    const events: JobEvent[] = [];
+    const stop = engine.onEvent((e) => events.push(e));
+    const refined = await engine.submit('hires-refiner', {
+      ...request,
+      refiner: { model: paths.refiner, start: 0.8 },
+    });
+    stop();
+    expect(events.find((e) => e.status === 'started')).toMatchObject({ totalSteps: 15 });
+    expect(events.filter((e) => e.status === 'step')).toHaveLength(15);
+    // Hires keeps ⌊10·0.5⌋ = 5 of its 10 steps (401 … 1); the refiner takes those below 200.
+    expect(refined.passes?.map((p) => [p.kind, p.width, p.steps])).toEqual([
+      ['base', 128, 10],
+      ['hires', 256, 3],
+      ['refiner', 256, 2],
+    ]);
+    const lum = (v: readonly number[]) => (v[0] + v[1] + v[2]) / 3;
+    const [before, after] = [await bands(png(plain)), await bands(png(refined))];
+    expect(lum(after.band)).toBeLessThan(lum(before.band) - 0.25);
+  });
 });
 
 describe('demo hires fix', () => {

@@ -139,6 +139,7 @@ describe('generate: refiner, hires and mask flags', () => {
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^emulsion: --hires-scale: `hires.scale` must be/);
+    // The first bad field the engine meets is the unit's missing ControlNet folder.
+    expect(run.stderr).toMatch(/^emulsion: --control-model: `control\[0\].model` must be/);
   });
 });

@@ -1,9 +1,17 @@
-/** The studio shell: navigation rail, notice bar, the current view, and the keyboard shortcuts. */
-import { useEffect } from 'react';
+/**
+ * The studio shell: navigation rail, notice bar, the dropped-image bar, the current view, the
+ * keyboard shortcuts, and the app-wide drop target (an image dropped anywhere has its settings
+ * read; dropping outside a drop zone must never navigate the page to the file).
+ */
+import { useCallback, useEffect } from 'react';
 import { CreateView } from './components/CreateView.tsx';
+import { DroppedImageBar } from './components/DroppedImageBar.tsx';
+import { GalleryView } from './components/gallery/GalleryView.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
+import { useAppDrop } from './components/useAppDrop.ts';
 import { firstFile, readImageFile } from './lib/files.ts';
 import { useStudio, useStudioShallow, useStudioStore } from './store/context.tsx';
+import type { ImageInput, View } from './store/types.ts';
 
 function useShortcuts() {
   const store = useStudioStore();
@@ -52,13 +60,28 @@ function NoticeBar() {
       className={`notice notice--${notice.kind}`}
       role={notice.kind === 'error' ? 'alert' : 'status'}
     >
-      <span>{notice.message}</span>
+      <div className="notice__text">
+        <span>{notice.message}</span>
+        {notice.details ? (
+          <ul className="notice__details">
+            {notice.details.map((d, i) => (
+              <li key={i}>{d}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
       <button type="button" className="link-button" onClick={dismiss} aria-label="Dismiss message">
         Dismiss
       </button>
     </div>
   );
 }
+
+const VIEWS: [View, string][] = [
+  ['create', 'Create'],
+  ['gallery', 'Gallery'],
+  ['settings', 'Settings'],
+];
 
 function NavRail() {
   const view = useStudio((s) => s.view);
@@ -69,7 +92,7 @@ function NavRail() {
       <div className="rail__logo" aria-hidden="true">
         E
       </div>
-      {(['create', 'settings'] as const).map((v) => (
+      {VIEWS.map(([v, label]) => (
         <button
           key={v}
           type="button"
@@ -78,7 +101,7 @@ function NavRail() {
           onClick={() => setView(v)}
         >
           <span className={`rail__icon rail__icon--${v}`} aria-hidden="true" />
-          {v === 'create' ? 'Create' : 'Settings'}
+          {label}
         </button>
       ))}
       {busy ? <span className="rail__busy" aria-label="Generating" /> : null}
@@ -88,14 +111,30 @@ function NavRail() {
 
 export function App() {
   const view = useStudio((s) => s.view);
+  const inspect = useStudio((s) => s.inspectDropped);
+  const onImage = useCallback((image: ImageInput) => void inspect(image), [inspect]);
+  // Drop zones inside (canvas, init, control units) handle their own drops and stop them here.
+  const dragging = useAppDrop(onImage);
   useShortcuts();
   return (
     <div className="app">
       <NavRail />
       <main className="main">
         <NoticeBar />
-        {view === 'create' ? <CreateView /> : <SettingsView />}
+        <DroppedImageBar />
+        {view === 'create' ? (
+          <CreateView />
+        ) : view === 'gallery' ? (
+          <GalleryView />
+        ) : (
+          <SettingsView />
+        )}
       </main>
+      {dragging ? (
+        <div className="app__drop" aria-hidden="true">
+          Drop an image to read its settings
+        </div>
+      ) : null}
     </div>
   );
 }

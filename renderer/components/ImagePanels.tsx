@@ -2,6 +2,7 @@
 import { useId, useRef } from 'react';
 import { firstFile, readImageFile } from '../lib/files.ts';
 import { useStudio, useStudioShallow } from '../store/context.tsx';
+import { PREVIEWABLE } from '../store/store.ts';
 import type { ControlUnitForm, Preprocessor } from '../store/types.ts';
 import { Field, FieldError, Section, SliderField } from './Field.tsx';
 import { useImageDrop } from './useImageDrop.ts';
@@ -120,9 +121,20 @@ function ControlUnit({ unit, index }: { unit: ControlUnitForm; index: number }) 
     remove: s.removeControlUnit,
   }));
   /** The hint of this unit from the selected result, when it has one. */
-  const hint = useStudio(
+  const runHint = useStudio(
     (s) => s.results.find((r) => r.id === s.selectedId)?.controlHints[index] ?? null,
   );
+  const preview = unit.hint;
+  const hint = preview?.url ?? runHint;
+  const caption = preview
+    ? preview.status === 'loading'
+      ? 'Computing the hint…'
+      : 'Hint preview'
+    : runHint
+      ? 'Hint from the last run'
+      : unit.image && !PREVIEWABLE.has(unit.preprocessor)
+        ? 'This hint appears after a run'
+        : 'Drop an image to see its hint';
   const drop = useImageDrop((image) => setImage(unit.id, image));
   const headingId = useId();
   const prefix = `control[${index}]`;
@@ -155,13 +167,16 @@ function ControlUnit({ unit, index }: { unit: ControlUnitForm; index: number }) 
         </div>
         <figure className="hint">
           {hint ? (
-            <img className="thumb" src={hint} alt={`Hint of unit ${index + 1}`} />
+            <img
+              className="thumb"
+              src={hint}
+              alt={`Hint of unit ${index + 1}`}
+              data-testid={`hint-${index}`}
+            />
           ) : (
             <div className="thumb thumb--empty" />
           )}
-          <figcaption>
-            {hint ? 'Hint from the last run' : 'The hint appears after a run'}
-          </figcaption>
+          <figcaption aria-live="polite">{caption}</figcaption>
         </figure>
       </div>
       <FieldError field={`${prefix}.image`} />
@@ -240,6 +255,7 @@ export function ControlNetPanel() {
   return (
     <Section
       title="ControlNet"
+      open={units.length > 0}
       badge={units.length > 0 ? <span className="badge">{units.length}</span> : null}
     >
       {units.length === 0 ? (
@@ -369,9 +385,12 @@ export function HiresPanel() {
                 <select
                   id={id}
                   value={hires.upscaler}
-                  onChange={(e) => set({ upscaler: e.target.value as 'latent' | 'image' })}
+                  onChange={(e) =>
+                    set({ upscaler: e.target.value as 'latent' | 'latent-nearest' | 'image' })
+                  }
                 >
                   <option value="latent">Latent</option>
+                  <option value="latent-nearest">Latent (nearest)</option>
                   <option value="image">Image (Lanczos)</option>
                 </select>
               )}

@@ -69,12 +69,17 @@ function EmptyCanvas() {
 }
 
 export function Canvas() {
-  const { job, selected, setInitImage } = useStudioShallow((s) => ({
+  const { job, selected, setInitImage, inspect } = useStudioShallow((s) => ({
     job: s.job,
     selected: s.results.find((r) => r.id === s.selectedId) ?? null,
     setInitImage: s.setInitImage,
+    inspect: s.inspectDropped,
   }));
-  const drop = useImageDrop(setInitImage);
+  // The canvas takes the image as the init image at once, and offers its settings as well.
+  const drop = useImageDrop((image) => {
+    setInitImage(image);
+    void inspect(image, { usedAsInit: true });
+  });
   const shown = job?.previewUrl ?? selected?.url ?? null;
   return (
     <section

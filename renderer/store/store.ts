@@ -7,9 +7,13 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_REQUEST } from '../../common/generation.ts';
 import type { StudioDoneEvent, StudioJobEvent, StudioSettings } from '../../common/ipc.ts';
 import type { Transport } from '../transport/types.ts';
+import { droppedActions } from './dropped.ts';
 import { hasPlace, toSerialized } from './errors.ts';
+import { galleryActions, initialGallery } from './gallery.ts';
+import { applyRestoreToForm, restoreNotice } from './restore.ts';
 import { formToRequest, randomSeed } from './request.ts';
 import type {
+  ControlUnitForm,
   ImageInput,
   JobState,
   LocalImage,
@@ -70,8 +74,13 @@ export function initialData(): StudioData {
     lastSeed: null,
     fieldErrors: {},
     notice: null,
+    gallery: initialGallery(),
+    dropped: null,
   };
 }
+
+/** Preprocessors whose hint the host can compute before a run (depth and pose need a model). */
+export const PREVIEWABLE = new Set(['none', 'canny', 'scribble', 'threshold', 'invert']);
 
 /** Keeps only characters the host accepts in a file name. */
 function safeName(name: string, type: string): string {
@@ -130,10 +139,12 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         file: event.files[i] ?? null,
         warnings: result.warnings,
         controlHints: hints,
+        galleryId: event.items.find((item) => item.path === event.files[i])?.id ?? null,
       }));
       set((s) => ({
         job: null,
         results: [...added, ...s.results],
+        gallery: s.gallery.loaded ? { ...s.gallery, stale: true } : s.gallery,
         selectedId: added[0]?.id ?? s.selectedId,
         lastSeed: result.request.seed,
         providers: s.providers ? { ...s.providers, lastUsed: result.provider } : s.providers,
@@ -183,9 +194,20 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
       }
     };
 
+    const ctx = { set, get, transport, fail, toLocal };
+
+    /** Drops the unit's preview when its image or preprocessor no longer matches it. */
+    const withFreshHint = (unit: ControlUnitForm): ControlUnitForm =>
+      unit.hint &&
+      (unit.hint.imageUrl !== unit.image?.url || unit.hint.preprocessor !== unit.preprocessor)
+        ? { ...unit, hint: null }
+        : unit;
+
     return {
       ...initialData(),
       osDialogs: transport.canUseOsDialogs,
+      ...galleryActions(ctx),
+      ...droppedActions(ctx),
 
       async init() {
         const [settings, models, schedulers, providers] = await Promise.all([
@@ -202,7 +224,13 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         if (first && !get().form.model) get().setModel(first.path);
       },
 
-      setView: (view) => set({ view }),
+      setView(view) {
+        set({ view });
+        const g = get().gallery;
+        if (view === 'gallery' && g.mode === 'grid' && (!g.loaded || g.stale)) {
+          void get().loadGallery();
+        }
+      },
 
       setForm(patch) {
         const cleared = { ...get().fieldErrors };
@@ -261,14 +289,26 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         get().setForm({
           control: [
             ...get().form.control,
-            { id, image: null, model, preprocessor: 'canny', scale: 1, start: 0, end: 1 },
+            {
+              id,
+              image: null,
+              model,
+              preprocessor: 'canny',
+              scale: 1,
+              start: 0,
+              end: 1,
+              hint: null,
+            },
           ],
         });
       },
       updateControlUnit(id, patch) {
         get().setForm({
-          control: get().form.control.map((u) => (u.id === id ? { ...u, ...patch } : u)),
+          control: get().form.control.map((u) =>
+            u.id === id ? withFreshHint({ ...u, ...patch }) : u,
+          ),
         });
+        if (patch.preprocessor) void get().previewHint(id);
       },
       setControlImage(id, image) {
         const local = image ? toLocal(image) : null;
@@ -283,8 +323,61 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
           return;
         }
         get().setForm({
-          control: get().form.control.map((u) => (u.id === id ? { ...u, image: local } : u)),
+          control: get().form.control.map((u) =>
+            u.id === id ? withFreshHint({ ...u, image: local }) : u,
+          ),
         });
+        if (local) void get().previewHint(id);
+      },
+
+      useAsControlImage(image) {
+        const units = get().form.control;
+        let unit = units.find((u) => u.image === null);
+        if (!unit) {
+          if (units.length >= 4) {
+            set({ notice: { kind: 'error', message: 'All four ControlNet units have an image.' } });
+            return;
+          }
+          get().addControlUnit();
+          unit = get().form.control.at(-1)!;
+        }
+        get().setControlImage(unit.id, image);
+      },
+
+      async previewHint(unitId) {
+        const unit = get().form.control.find((u) => u.id === unitId);
+        if (!unit?.image || !PREVIEWABLE.has(unit.preprocessor)) return;
+        const source = { imageUrl: unit.image.url, preprocessor: unit.preprocessor };
+        const current = () => {
+          const u = get().form.control.find((x) => x.id === unitId);
+          return u?.image?.url === source.imageUrl && u.preprocessor === source.preprocessor
+            ? u
+            : undefined;
+        };
+        const setHint = (hint: ControlUnitForm['hint']) =>
+          set((s) => ({
+            form: {
+              ...s.form,
+              control: s.form.control.map((u) => (u.id === unitId ? { ...u, hint } : u)),
+            },
+          }));
+        setHint({ status: 'loading', url: null, ...source });
+        const { width, height } = get().form;
+        try {
+          const preview = await transport.call('previewControlHint', {
+            image: { data: unit.image.data, name: unit.image.name },
+            preprocessor: unit.preprocessor,
+            width,
+            height,
+          });
+          if (current())
+            setHint({ status: 'ready', url: makeUrl(preview.png, 'image/png'), ...source });
+        } catch (err) {
+          if (!current()) return;
+          setHint(null);
+          const index = get().form.control.findIndex((u) => u.id === unitId);
+          fail(err, `control[${index}].preprocessor`);
+        }
       },
       removeControlUnit(id) {
         get().setForm({ control: get().form.control.filter((u) => u.id !== id) });
@@ -307,9 +400,12 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         const seed = form.seedChoice === 'fixed' ? form.seed : randomSeed(random);
         const request = formToRequest(form, seed, settings?.provider ?? 'auto');
         early.length = 0;
+        const dropped = get().dropped;
         set({
           fieldErrors: {},
           notice: null,
+          // A dropped image that is in use (init image, restored settings) has served its turn.
+          dropped: dropped && (dropped.usedAsInit || dropped.restored) ? null : dropped,
           job: {
             jobId: null,
             phase: 'submitting',
@@ -371,6 +467,28 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
           notice: { kind: 'info', message: `Settings of seed ${result.seed} loaded.` },
         });
       },
+
+      applyRestore(restore, from) {
+        const { form, models } = get();
+        const model =
+          restore.model && models.some((m) => m.path === restore.model)
+            ? restore.model
+            : form.model;
+        if (model !== form.model) get().setModel(model);
+        get().setForm(applyRestoreToForm(get().form, restore.fields));
+        set({ view: 'create', notice: restoreNotice(restore, from) });
+      },
+
+      async copyText(text, what) {
+        try {
+          await navigator.clipboard.writeText(text);
+          set({ notice: { kind: 'info', message: `${what} copied.` } });
+        } catch {
+          set({ notice: { kind: 'error', message: `Could not copy the ${what.toLowerCase()}.` } });
+        }
+      },
+
+      imageUrl: (path) => transport.imageUrl(path),
 
       dismissNotice: () => set({ notice: null }),
 

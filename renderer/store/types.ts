@@ -9,6 +9,16 @@ import type {
   SeedMode,
 } from '../../common/generation.ts';
 import type {
+  DroppedImageSettings,
+  GalleryItem,
+  GalleryItemDetail,
+  GalleryOrder,
+  ModelCount,
+  StudioRestore,
+  TagCount,
+  TrashEntry,
+} from '../../common/gallery.ts';
+import type {
   ProvidersInfo,
   SchedulerInfo,
   StudioModel,
@@ -36,6 +46,16 @@ export interface ControlUnitForm {
   scale: number;
   start: number;
   end: number;
+  /** The hint computed before a run ("Preview hint"), for this image and preprocessor. */
+  hint: HintPreview | null;
+}
+
+export interface HintPreview {
+  status: 'loading' | 'ready';
+  url: string | null;
+  /** What it was computed from: a change of either makes it stale. */
+  imageUrl: string;
+  preprocessor: Preprocessor;
 }
 
 export interface StudioForm {
@@ -60,7 +80,7 @@ export interface StudioForm {
     scale: number;
     strength: number;
     steps: number;
-    upscaler: 'latent' | 'image';
+    upscaler: 'latent' | 'latent-nearest' | 'image';
   };
   /** Latent previews on the canvas while denoising. */
   preview: boolean;
@@ -98,18 +118,70 @@ export interface SessionResult {
   warnings: string[];
   /** Control hints of the run, as URLs, in unit order. */
   controlHints: string[];
+  /** The image's gallery id, when the host saved it. */
+  galleryId: number | null;
 }
 
 export interface Notice {
   kind: 'error' | 'info';
   message: string;
+  /** Further lines, e.g. what "Use settings" could not carry over. */
+  details?: string[];
+}
+
+export type View = 'create' | 'gallery' | 'settings';
+
+export interface GalleryFilters {
+  /** Full-text search over prompts. */
+  text: string;
+  /** A model name from the gallery's list; '' for all. */
+  model: string;
+  /** Local dates as a date input gives them (YYYY-MM-DD); '' for no bound. */
+  from: string;
+  to: string;
+  favourite: boolean;
+  tag: string;
+  order: GalleryOrder;
+}
+
+export interface GalleryData {
+  filters: GalleryFilters;
+  /** The pages loaded so far, in order: items[i] is match i. */
+  items: GalleryItem[];
+  /** Matches in all pages. */
+  total: number;
+  /** A page request is in flight. */
+  loading: boolean;
+  /** The first page has arrived at least once. */
+  loaded: boolean;
+  /** Something changed (a new image, a restore): reload when the view shows. */
+  stale: boolean;
+  models: ModelCount[];
+  tags: TagCount[];
+  mode: 'grid' | 'trash';
+  /** The image open in the detail view. */
+  detail: GalleryItemDetail | null;
+  trash: TrashEntry[] | null;
+  /** The last deletion, which the toast can undo. */
+  undo: { message: string; trashIds: number[] } | null;
+}
+
+/** An image dropped on the app: its settings are read, then the user picks what to do. */
+export interface DroppedImage {
+  image: LocalImage;
+  status: 'reading' | 'done' | 'failed';
+  settings: DroppedImageSettings | null;
+  /** Set when it was already used as the init image (dropped on the canvas). */
+  usedAsInit: boolean;
+  /** Its settings were put into the Create view. */
+  restored: boolean;
 }
 
 export interface StudioData {
   ready: boolean;
   /** Folder dialogs and "open with the OS" (desktop app only). */
   osDialogs: boolean;
-  view: 'create' | 'settings';
+  view: View;
   connection: ConnectionState;
   form: StudioForm;
   models: StudioModel[];
@@ -123,6 +195,8 @@ export interface StudioData {
   /** Error messages by request field (`steps`, `init.strength`, `control[0].scale`, `outputFolder`). */
   fieldErrors: Record<string, string>;
   notice: Notice | null;
+  gallery: GalleryData;
+  dropped: DroppedImage | null;
 }
 
 export interface ImageInput {
@@ -157,6 +231,45 @@ export interface StudioActions {
   chooseFolder(kind: 'models' | 'output'): Promise<void>;
   reloadModels(): Promise<void>;
   openPath(path: string): Promise<void>;
+  /** A URL the page can show for an image file inside the app's folders. */
+  imageUrl(path: string): string;
+  /** Puts an image in the first ControlNet unit without one, adding a unit when needed. */
+  useAsControlImage(image: ImageInput): void;
+  previewHint(unitId: string): Promise<void>;
+  /** Fills the Create view from an image's settings and switches to it. */
+  applyRestore(restore: StudioRestore, from: string): void;
+  copyText(text: string, what: string): Promise<void>;
 }
 
-export type StudioState = StudioData & StudioActions;
+export interface GalleryActions {
+  loadGallery(): Promise<void>;
+  /** The next page, when the grid nears the end of what is loaded. */
+  loadMoreGallery(): Promise<void>;
+  setGalleryFilters(patch: Partial<GalleryFilters>): void;
+  setGalleryMode(mode: GalleryData['mode']): void;
+  openDetail(id: number): Promise<void>;
+  closeDetail(): void;
+  /** The neighbour of the open image in the loaded list (-1 previous, +1 next). */
+  stepDetail(delta: -1 | 1): Promise<void>;
+  toggleFavourite(id: number): Promise<void>;
+  setImageTags(id: number, tags: string[]): Promise<void>;
+  deleteImages(ids: number[]): Promise<void>;
+  undoDelete(): Promise<void>;
+  dismissUndo(): void;
+  loadTrash(): Promise<void>;
+  restoreFromTrash(trashIds: number[]): Promise<void>;
+  emptyTrash(): Promise<void>;
+  rescanGallery(): Promise<void>;
+  useImageSettings(id: number): Promise<void>;
+  useGalleryImage(id: number, as: 'init' | 'control'): Promise<void>;
+  revealInFolder(path: string): Promise<void>;
+}
+
+export interface DroppedActions {
+  /** Reads a dropped image's settings; with `usedAsInit` it is already the init image. */
+  inspectDropped(image: ImageInput, options?: { usedAsInit?: boolean }): Promise<void>;
+  applyDropped(as: 'init' | 'control' | 'settings'): void;
+  dismissDropped(): void;
+}
+
+export type StudioState = StudioData & StudioActions & GalleryActions & DroppedActions;

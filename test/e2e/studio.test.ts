@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePng } from '../main/app/fakes/png.ts';
+import { A1111_TEXT, makePng, withTextChunk } from '../main/app/fakes/png.ts';
 import { ARTIFACTS, dropFile, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
@@ -23,8 +23,11 @@ afterAll(async () => {
 const shot = (name: string) => e2e.page.screenshot({ path: path.join(ARTIFACTS, name) });
 const resultImages = () => e2e.page.locator('nav[aria-label="Results of this session"] img');
 const meta = (key: string) => e2e.page.locator(`[data-testid="result-meta"] dd[data-key="${key}"]`);
+/** Image files in the output folder (the gallery's own .emulsion folder left out). */
 const outputs = async () =>
-  fs.readdir((await e2e.server.studio.handlers.getSettings()).outputFolder);
+  (await fs.readdir((await e2e.server.studio.handlers.getSettings()).outputFolder)).filter(
+    (name) => !name.startsWith('.'),
+  );
 
 async function setSteps(n: number) {
   await e2e.page.getByLabel('Steps value').fill(String(n));
@@ -115,8 +118,9 @@ describe('studio (server mode, real Chromium, real engine)', () => {
     await setSteps(1000);
     await page.getByRole('button', { name: /^Generate/ }).click();
     const bar = page.getByRole('progressbar', { name: 'Generation progress' });
+    // Generous: on a loaded two-core machine the first steps can take seconds.
     await expect
-      .poll(async () => Number(await bar.getAttribute('aria-valuenow')))
+      .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 })
       .toBeGreaterThan(2);
     await page.keyboard.press('Escape');
     await page.getByText('Generation cancelled.').waitFor();
@@ -158,5 +162,119 @@ describe('studio (server mode, real Chromium, real engine)', () => {
     expect(await meta('steps').textContent()).toBe('14');
     expect(await meta('provider').textContent()).toBe('cpu');
     expect(await meta('init').count()).toBe(0);
+  });
+});
+
+describe('gallery (server mode, real Chromium, real engine)', () => {
+  const count = () => e2e.page.getByTestId('gallery-count').textContent();
+  const detailValue = (label: string) =>
+    e2e.page.locator(`[data-testid="detail-settings"] dd[data-key="${label}"]`).textContent();
+
+  it('saves every generated image in the gallery and shows its settings in the detail view', async () => {
+    const page = e2e.page;
+    // A batch with its own prompt and settings, so the gallery has something to search.
+    await page.getByLabel('Prompt', { exact: true }).fill('a lighthouse at dusk');
+    await page.getByLabel('Batch', { exact: true }).fill('5');
+    await page.getByLabel('Sampler').selectOption('Euler');
+    await page.getByLabel('CFG scale value').fill('4.5');
+    await setSteps(6);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => resultImages().count(), { timeout: 60_000 }).toBe(8);
+
+    await page.getByRole('button', { name: 'Gallery', exact: true }).click();
+    await expect.poll(count).toBe('8 images');
+    await expect.poll(() => page.getByRole('gridcell').count()).toBe(8);
+    await page.getByLabel('Search prompts').fill('lighthouse');
+    await expect.poll(count).toBe('5 images');
+    await page.getByLabel('Search prompts').fill('');
+    await expect.poll(count).toBe('8 images');
+    // Wait for the thumbnails themselves before the screenshot.
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.gallery-cell img')].every(
+            (img) =>
+              (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+          ),
+        ),
+      )
+      .toBe(true);
+    await shot('gallery.png');
+
+    await page.getByRole('gridcell').first().getByRole('button').click();
+    const dialog = page.getByRole('dialog', { name: 'Image details' });
+    await dialog.waitFor();
+    expect(await page.getByTestId('detail-prompt').textContent()).toBe('a lighthouse at dusk');
+    expect(await detailValue('Source')).toBe('Emulsion');
+    expect(await detailValue('Steps')).toBe('6');
+    expect(await detailValue('Sampler')).toBe('Euler');
+    expect(await detailValue('CFG scale')).toBe('4.5');
+    expect(await detailValue('Model')).toMatch(/^emulsion-shapes \[[0-9a-f]{10}\]$/);
+    await page
+      .locator('[data-testid="gallery-detail"] img')
+      .first()
+      .evaluate((img: HTMLImageElement) =>
+        img.complete ? undefined : new Promise((r) => img.addEventListener('load', r)),
+      );
+    await shot('detail.png');
+  });
+
+  it('moves an image to the trash from the detail view and restores it from the trash', async () => {
+    const page = e2e.page;
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByText('Moved to the trash.').waitFor();
+    await expect.poll(count).toBe('7 images');
+    expect(await outputs()).toHaveLength(7);
+    await page.getByRole('button', { name: 'Trash', exact: true }).click();
+    const restore = page.getByRole('button', { name: /^Restore / });
+    await expect.poll(() => restore.count()).toBe(1);
+    await restore.click();
+    await page.getByText('Image restored.').waitFor();
+    await page.getByTestId('trash-empty').waitFor();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
+    await expect.poll(count).toBe('8 images');
+    expect(await outputs()).toHaveLength(8);
+  });
+
+  it('reads the settings of a dropped A1111 PNG and restores them into the Create view', async () => {
+    const page = e2e.page;
+    const png = withTextChunk(makePng(32, 48, [120, 90, 60]), 'parameters', A1111_TEXT);
+    await dropFile(page, '.gallery', { name: 'castle.png', type: 'image/png', data: png });
+    const bar = page.getByTestId('dropped-bar');
+    await bar.getByText('Settings found (A1111 format).').waitFor();
+    await bar.getByRole('button', { name: 'Restore settings' }).click();
+    await page.getByLabel('Prompt', { exact: true }).waitFor();
+    expect(await page.getByLabel('Prompt', { exact: true }).inputValue()).toBe(
+      'a castle on a hill, (golden hour:1.2)',
+    );
+    expect(await page.getByLabel('Negative prompt').inputValue()).toBe('blurry, lowres');
+    expect(await page.getByLabel('Steps value').inputValue()).toBe('28');
+    expect(await page.getByLabel('CFG scale value').inputValue()).toBe('6.5');
+    expect(await page.getByLabel('Sampler').inputValue()).toBe('DPM++ 2M Karras');
+    expect(await page.getByLabel('Seed value').inputValue()).toBe('1234567');
+    expect(await page.getByLabel('Size').inputValue()).toBe('512x768');
+    // What could not be carried over is said, not hidden.
+    await page
+      .getByText('The model v1-5-pruned-emaonly is not installed; the current model was kept.')
+      .waitFor();
+    // The same image still works as an init image.
+    await bar.getByRole('button', { name: 'Use as init image' }).click();
+    await page.getByAltText('Init image castle.png').waitFor();
+  });
+
+  it('says "no settings found" for a dropped PNG without metadata, and still offers it as input', async () => {
+    const page = e2e.page;
+    await dropFile(page, 'main', {
+      name: 'plain.png',
+      type: 'image/png',
+      data: makePng(16, 16, [0, 0, 0]),
+    });
+    const bar = page.getByTestId('dropped-bar');
+    await bar.getByText(/No settings found/).waitFor();
+    expect(await bar.getByRole('button', { name: 'Restore settings' }).count()).toBe(0);
+    await bar.getByRole('button', { name: 'Use as control image' }).click();
+    await page.getByAltText('Control image of unit 1').waitFor();
+    // The hint preview runs before any generation: canny on a flat image is all black.
+    await page.getByTestId('hint-0').waitFor();
   });
 });

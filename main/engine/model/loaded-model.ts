@@ -26,6 +26,7 @@ import {
   type ModelTraits,
 } from './family.ts';
 import { checkSdxlTextEncoder, type SdxlTextEncoderContract } from './sdxl-contract.ts';
+import { vaeDecoderFile } from './upcast.ts';
 
 const log = createLogger('model');
 
@@ -179,7 +180,9 @@ export class ModelCache {
         unet,
         folder.index.requires_aesthetics_score === true,
       );
-      const vae = await open(folder.files.vaeDecoder, 'vae_decoder');
+      // SDXL's float16 VAE overflows: decode in float32 when its config asks (upcast.ts).
+      const decoder = await vaeDecoderFile(folder);
+      const vae = await open(decoder.file, 'vae_decoder').finally(decoder.cleanup);
       const vaeContract = checkVaeDecoder(vae);
       const loadMs = performance.now() - started;
       log.info('model ready', {

@@ -21,6 +21,7 @@ import type { NoiseSource, Scheduler } from '../schedulers/types.ts';
 import { readImageRgb, rgbToTensor } from '../image/io.ts';
 import { encodeConditioning } from './conditioning.ts';
 import { hintsToPng, prepareControl, zeroResiduals } from './controlnet.ts';
+import { warnIfNotFinite } from './decode-check.ts';
 import { denoise, finalLatents, type LoopContext } from './denoise.ts';
 import { planHires, runHires } from './hires.ts';
 import { compositeInpaint, prepareInpaint, repaintEverything } from './inpaint.ts';
@@ -213,6 +214,7 @@ export async function generate(
     outShape.channels,
   );
   stages.vaeDecode = performance.now() - decodeStart;
+  warnIfNotFinite(decoded, decoder, warn);
   throwIfCancelled(ctx.signal);
 
   // 7. Post-process to PNG; inpainting first composites the result over the init image.

@@ -10,8 +10,10 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../../common/generation.ts';
 import { Engine } from '../../../../main/engine/engine.ts';
-import { writeSdxlModel } from '../../../fixtures/contract/sdxl.ts';
+import { componentSeed, createRng, uniform } from '../../../fixtures/contract/prng.ts';
+import { writeFp16VaeDecoder, writeSdxlModel } from '../../../fixtures/contract/sdxl.ts';
 import {
+  decodePng,
   item,
   maxAbsDiff,
   recordSessions,
@@ -295,5 +297,50 @@ describe('SDXL-Turbo', () => {
   it('skips the unconditional pass at CFG 1 as well', async () => {
     await engine.submit('turbo1', request(turbo, { cfg: 1, steps: 1 }));
     expect(unetRuns(2048)[0].feeds.sample.dims[0]).toBe(1);
+  });
+});
+
+describe('SDXL float16 VAE', () => {
+  async function withFp16Decoder(name: string, forceUpcast: boolean): Promise<string> {
+    const dir = path.join(path.dirname(base), name);
+    await cp(base, dir, { recursive: true });
+    await writeFp16VaeDecoder(dir, forceUpcast);
+    return dir;
+  }
+
+  it('decodes in float32 when the config asks for force_upcast, as a float32 decoder would', async () => {
+    const model = await withFp16Decoder('fp16-vae', true);
+    const result = await engine.submit('fp16', request(model));
+    expect(result.warnings).toEqual([]);
+    const feed = rec.with('latent_sample')[0].feeds.latent_sample;
+    // The rewritten decoder takes float32, and these latents overflow float16 (|300·z| > 256).
+    expect(feed.type).toBe('float32');
+    expect(feed.values.some((v) => Math.abs(v) > 1)).toBe(true);
+    // Expected pixels: the decoder's Conv1x1 + ×8 nearest in float64, from the fixture's seed.
+    const rng = createRng(componentSeed(7, 'vae_decoder_fp16'));
+    const w = uniform(rng, 12, 0.12);
+    const b = uniform(rng, 3, 0.1);
+    const image = await decodePng(result.images[0].png);
+    const [hl, wl] = [feed.dims[2], feed.dims[3]];
+    let worst = 0;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 96; x++) {
+        const cell = Math.floor(y / 8) * wl + Math.floor(x / 8);
+        for (let c = 0; c < 3; c++) {
+          let v = b[c];
+          for (let k = 0; k < 4; k++) v += w[c * 4 + k] * feed.values[k * hl * wl + cell];
+          const expected = Math.round(Math.min(Math.max(v / 2 + 0.5, 0), 1) * 255);
+          worst = Math.max(worst, Math.abs(image.data[(y * 96 + x) * 3 + c] - expected));
+        }
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('runs a force_upcast: false decoder (the fp16-fix VAE) as exported, and warns on overflow', async () => {
+    const model = await withFp16Decoder('fp16-fix-vae', false);
+    const result = await engine.submit('fp16-fix', request(model));
+    expect(rec.with('latent_sample')[0].feeds.latent_sample.type).toBe('float16');
+    expect(result.warnings.join(' ')).toMatch(/NaN or Inf.*float16 overflow/);
   });
 });

@@ -15,7 +15,7 @@ import type { LoadedModel, ModelCache } from '../model/loaded-model.ts';
 import type { NoiseSource, Scheduler } from '../schedulers/types.ts';
 import { resizeConditioning } from './conditioning.ts';
 import type { ControlHint } from './control-preprocess.ts';
-import { prepareControl } from './controlnet.ts';
+import { prepareControl, zeroResiduals } from './controlnet.ts';
 import { denoise, throwIfCancelled, type LoopContext } from './denoise.ts';
 import { resolveScheduler } from './scheduler.ts';
 import type { Conditioning, LatentShape } from './unet.ts';
@@ -201,6 +201,7 @@ export async function runHires(
     shape: plan.shape,
     noise: run.noise,
     control: control.steps,
+    idleFeeds: zeroResiduals(model, plan.shape),
   };
   return { model, latents: await denoise(segment, start, loop), hints: control.hints };
 }

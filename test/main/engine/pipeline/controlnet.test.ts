@@ -13,6 +13,7 @@ import {
   writeControlNet,
   writeControlNetBase,
   writeEstimator,
+  writeSdxlControlNetBase,
 } from '../../../fixtures/contract/controlnet.ts';
 import { writeContractModel } from '../../../fixtures/contract/folder.ts';
 import { variant } from '../../../fixtures/contract/variants.ts';
@@ -30,6 +31,7 @@ import {
 const SIZE = 64;
 let cleanup: () => Promise<void>;
 let base: string;
+let sdxlBase: string;
 let plain: string;
 let nets: Record<'sd15' | 'noScale' | 'sdxl' | 'sd2', string>;
 let depth: string;
@@ -61,6 +63,7 @@ beforeAll(async () => {
   const at = (name: string) => path.join(root.dir, name);
   base = await writeControlNetBase(at('base'));
   plain = await writeContractModel(at('plain'), variant('optimum-1.24'));
+  sdxlBase = await writeSdxlControlNetBase(at('sdxl-base'));
   nets = {
     sd15: await writeControlNet(at('cn'), CONTROLNET_SD15),
     noScale: await writeControlNet(at('cn-noscale'), { ...CONTROLNET_SD15, scaleInput: false }),
@@ -219,6 +222,38 @@ describe('ControlNet (SD 1.5, OnnxStack convention)', () => {
       .map((r) => (r.inputs.includes('down_block_0_additional_residual') ? 'control' : 'plain'));
     expect(kinds).toEqual(['plain', 'control', 'control', 'plain']);
     expect(plainUnetRuns()).toHaveLength(2);
+  });
+});
+
+describe('SDXL ControlNet', () => {
+  it('also takes text_embeds and time_ids, the same as the UNet it feeds', async () => {
+    await engine.submit(
+      'cn-xl',
+      request([unit(hintA, { model: nets.sdxl })], { model: sdxlBase, width: 64, height: 64 }),
+    );
+    const [cn] = controlNetRuns();
+    const [u] = controlUnetRuns();
+    expect(cn.feeds.text_embeds.dims).toEqual([2, 1280]);
+    expect(maxAbsDiff(cn.feeds.text_embeds.values, u.feeds.text_embeds.values)).toBe(0);
+    expect(Array.from(cn.feeds.time_ids.values)).toEqual(Array.from(u.feeds.time_ids.values));
+    expect(cn.feeds.encoder_hidden_states.dims).toEqual([2, 77, 2048]);
+    for (const name of [
+      ...Array.from({ length: 9 }, (_, i) => `down_block_${i}_additional_residual`),
+      'mid_block_additional_residual',
+    ]) {
+      expect(maxAbsDiff(u.feeds[name].values, cn.outputs[name].values)).toBe(0);
+    }
+  });
+
+  it('an SD 1.5 ControlNet on the SDXL model is refused', async () => {
+    const error = await rejection(
+      engine.submit(
+        'cn-xl-bad',
+        request([unit(hintA)], { model: sdxlBase, width: 64, height: 64 }),
+      ),
+    );
+    expect(error.code).toBe('MODEL_CONTRACT');
+    expect(error.message).toMatch(/12 down-block residuals.*takes 9/);
   });
 });
 

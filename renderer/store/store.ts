@@ -375,8 +375,12 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         } catch (err) {
           if (!current()) return;
           setHint(null);
+          // The host names the preview request's field (image, preprocessor, params.low): place it
+          // on this unit's control of that name.
           const index = get().form.control.findIndex((u) => u.id === unitId);
-          fail(err, `control[${index}].preprocessor`);
+          const error = toSerialized(err);
+          const prefix = `control[${index}]`;
+          fail({ ...error, field: error.field ? `${prefix}.${error.field}` : prefix });
         }
       },
       removeControlUnit(id) {

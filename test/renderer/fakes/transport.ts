@@ -69,6 +69,19 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
       cancel: () => null,
       setSettings: (patch) => ({ ...SETTINGS, ...patch }),
       openPath: () => null,
+      readImageSettings: () => ({
+        source: 'none',
+        format: 'png',
+        settings: null,
+        message: 'No settings found. The image can still be used as an init or control image.',
+        warnings: [],
+        restore: null,
+      }),
+      previewControlHint: ({ width, height }) => ({
+        png: new Uint8Array([137, 80, 78, 71, 1]),
+        width,
+        height,
+      }),
     },
     async call(name: CallName, ...request: unknown[]) {
       fake.calls.push({ name, request: request[0] });

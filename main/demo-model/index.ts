@@ -39,8 +39,13 @@ export interface EnsureOptions {
   force?: boolean;
 }
 
-/** <repo>/resources/models, found from this file's place in the source tree. */
+/**
+ * `EMULSION_MODELS_DIR` when set (a packaged app points it at process.resourcesPath/models, since
+ * its sources are bundled elsewhere), else <repo>/resources/models from this file's place.
+ */
 export function defaultModelsDir(): string {
+  const override = process.env.EMULSION_MODELS_DIR;
+  if (override) return path.resolve(override);
   return path.resolve(HERE, '..', '..', 'resources', 'models');
 }
 

@@ -112,19 +112,9 @@ export async function generate(
     width: w,
   };
   const hires = request.hires ? planHires(request, model, shape) : undefined;
-  const refiner = !request.refiner
-    ? undefined
-    : hires
-      ? planRefiner(
-          request,
-          model,
-          hires.scheduler,
-          hires.timesteps,
-          hires.beginIndex,
-          hires.steps,
-          warn,
-        )
-      : planRefiner(request, model, scheduler, timesteps, beginIndex, request.steps, warn);
+  // The refiner finishes the last pass: the hires pass when there is one.
+  const lastPass = hires ?? { scheduler, timesteps, beginIndex, steps: request.steps };
+  const refiner = request.refiner ? planRefiner(request, model, lastPass, warn) : undefined;
   const baseTimesteps = refiner && !hires ? refiner.baseTimesteps : timesteps;
   const hiresTimesteps = hires ? (refiner?.baseTimesteps ?? hires.timesteps) : [];
 

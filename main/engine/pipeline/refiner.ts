@@ -64,26 +64,31 @@ function sameSchedule(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && a.every((t, i) => Math.abs(t - b[i]) < 1e-3);
 }
 
+/** The pass a refiner finishes: its scheduler set to `steps`, running `timesteps` from `beginIndex`. */
+export interface PassSchedule {
+  scheduler: Scheduler;
+  timesteps: number[];
+  beginIndex: number;
+  steps: number;
+}
+
 /**
  * Plans the split of the last pass (the first pass, or the hires pass when there is one) before
- * any step runs: `baseScheduler` was set to `steps` steps, and that pass runs `timesteps`, from
- * index `beginIndex` of its schedule. Checks the refiner shares the base's latent space.
+ * any step runs, and checks the refiner shares the base's latent space.
  */
 export function planRefiner(
   request: GenerateRequest,
   base: LoadedModel,
-  baseScheduler: Scheduler,
-  timesteps: number[],
-  beginIndex: number,
-  steps: number,
+  pass: PassSchedule,
   warn: (m: string) => void,
 ): RefinerPlan {
-  const pass = request.refiner!;
-  const root = path.resolve(pass.model);
+  const { scheduler: baseScheduler, timesteps, beginIndex, steps } = pass;
+  const refiner = request.refiner!;
+  const root = path.resolve(refiner.model);
   if (!existsSync(root)) {
     throw new EmulsionError('MODEL_INVALID', `Refiner folder ${root} does not exist.`, {
       field: 'refiner.model',
-      received: pass.model,
+      received: refiner.model,
       file: root,
     });
   }
@@ -92,7 +97,7 @@ export function planRefiner(
   const resolved = resolveScheduler(request.scheduler, folder.schedulerConfig);
   const scheduler = resolved.scheduler;
   scheduler.setTimesteps(steps);
-  const cutoff = handOffCutoff(baseScheduler, pass.start);
+  const cutoff = handOffCutoff(baseScheduler, refiner.start);
   const k = baseShare(timesteps, beginIndex, cutoff, baseScheduler.order);
   const all = Array.from(scheduler.timesteps);
   let begin: number;

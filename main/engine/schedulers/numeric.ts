@@ -25,7 +25,8 @@ export function npLinspace(
 ): Float64Array {
   const out = new Float64Array(num);
   const div = endpoint ? num - 1 : num;
-  const step = (stop - start) / div;
+  // numpy returns [start] for num = 1 (its step is undefined there, and unused).
+  const step = div === 0 ? 0 : (stop - start) / div;
   for (let i = 0; i < num; i++) out[i] = i * step + start;
   if (endpoint && num > 1) out[num - 1] = stop;
   return out;

@@ -48,7 +48,14 @@ export function describeModel(root: string, bundled = false): ModelInfo {
     const { width, height, steps, cfg, scheduler } = familyDefaults(traits, configs.unet);
     Object.assign(defaults, { width, height, steps, cfg, scheduler });
   }
-  return { path: root, name: path.basename(root), family: traits.family, defaults, bundled };
+  return {
+    path: root,
+    name: path.basename(root),
+    family: traits.family,
+    defaults,
+    bundled,
+    traits: { turbo: traits.turbo, lcm: traits.lcm, inpaint: traits.inpaint },
+  };
 }
 
 export async function listModels(directories: string[]): Promise<ModelInfo[]> {

@@ -22,6 +22,8 @@ export interface ModelInfo {
   defaults: { width: number; height: number; steps: number; cfg: number; scheduler: string };
   /** True for the bundled demo model. */
   bundled: boolean;
+  /** Few-step and inpainting variants, which change the sensible defaults and the UI. */
+  traits?: { turbo: boolean; lcm: boolean; inpaint: boolean };
 }
 
 export interface JobHandle {

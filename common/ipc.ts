@@ -280,7 +280,26 @@ export function decodeWire(text: string): unknown {
 /** The Electron protocol that serves images from the app's own folders (main/app/protocol.ts). */
 export const IMAGE_SCHEME = 'emulsion-image';
 
-/** `emulsion-image://local/<encoded absolute path>`; the host part is fixed, the path is data. */
-export function imageUrl(absolutePath: string): string {
-  return `${IMAGE_SCHEME}://local/${encodeURIComponent(absolutePath)}`;
+/** Thumbnail widths the image routes make (main/app/thumbnails.ts THUMB_WIDTHS). */
+export const THUMBNAIL_WIDTHS = [128, 256, 384, 512] as const;
+
+/** The smallest thumbnail width that covers `pixels` device pixels (the largest one beyond). */
+export function thumbnailWidth(pixels: number): number {
+  return THUMBNAIL_WIDTHS.find((w) => w >= pixels) ?? THUMBNAIL_WIDTHS.at(-1)!;
+}
+
+/** `?w=<width>` for a thumbnail; nothing for the file itself. */
+const widthQuery = (width?: number) => (width === undefined ? '' : `?w=${width}`);
+
+/**
+ * `emulsion-image://local/<encoded absolute path>`; the host part is fixed, the path is data.
+ * With `width`, a WebP thumbnail at most that wide and tall (one of THUMBNAIL_WIDTHS).
+ */
+export function imageUrl(absolutePath: string, width?: number): string {
+  return `${IMAGE_SCHEME}://local/${encodeURIComponent(absolutePath)}${widthQuery(width)}`;
+}
+
+/** The local server's route for the same: `/image/<encoded absolute path>[?w=<width>]`. */
+export function serverImageUrl(base: string, absolutePath: string, width?: number): string {
+  return `${base}/image/${encodeURIComponent(absolutePath)}${widthQuery(width)}`;
 }

@@ -11,6 +11,7 @@ import { serializeError, type SerializedError } from '../../common/errors.ts';
 import { createLogger } from '../engine/log.ts';
 import { Gallery } from '../gallery/gallery.ts';
 import { ModelHashCache, type ModelHashes } from '../metadata/model-hash.ts';
+import { createThumbnailCache, type ThumbnailCache } from './thumbnails.ts';
 
 const log = createLogger('studio-gallery');
 
@@ -20,10 +21,12 @@ export type HashLookup = (modelPath: string) => Promise<ModelHashes | undefined>
 export interface StudioGallery {
   gallery: Gallery;
   hashes: HashLookup;
+  /** Grid thumbnails for the image protocol and the server's /image/ route. */
+  thumbnails: ThumbnailCache;
   close(): void;
 }
 
-/** Folder, inside the app data folder, for caches that can be rebuilt (model hashes). */
+/** Folder, inside the app data folder, for caches that can be rebuilt (model hashes, thumbnails). */
 export const CACHE_DIR = 'cache';
 
 export function createHashLookup(cacheDir: string): HashLookup {
@@ -47,9 +50,11 @@ export async function openStudioGallery(options: {
     appDataDir: options.appDataDir,
     outputDir: options.outputFolder,
   });
+  const cache = path.join(options.appDataDir, CACHE_DIR);
   return {
     gallery,
-    hashes: createHashLookup(path.join(options.appDataDir, CACHE_DIR)),
+    hashes: createHashLookup(cache),
+    thumbnails: createThumbnailCache(path.join(cache, 'thumbnails')),
     close: () => gallery.close(),
   };
 }

@@ -103,7 +103,7 @@ async function start(): Promise<void> {
     isTrustedFrame(event.senderFrame, isAppUrl),
   );
   studio.onEvent(jobEventSender(() => mainWindow?.webContents ?? null));
-  protocol.handle(IMAGE_SCHEME, createImageHandler(studio.roots));
+  protocol.handle(IMAGE_SCHEME, createImageHandler(studio.roots, studioGallery.thumbnails));
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(

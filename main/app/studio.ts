@@ -156,6 +156,12 @@ export function createStudio(host: StudioHost): Studio {
     await checkModel('refiner.model', request.refiner?.model);
     for (const [i, unit] of (request.control ?? []).entries()) {
       await checkModel(`control[${i}].model`, unit.model);
+      // An estimator is a single ONNX file, not a listed model folder: it must be in the models folder.
+      if (unit.estimator !== undefined) {
+        await resolveInside(`control[${i}].estimator`, unit.estimator, [
+          settings.get().modelsFolder,
+        ]);
+      }
     }
     const names = host.schedulers().map((s) => s.name);
     if (names.length > 0 && !names.includes(request.scheduler)) {

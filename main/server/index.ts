@@ -12,7 +12,7 @@ import type { SchedulerInfo } from '../../common/ipc.ts';
 import { contentSecurityPolicy } from '../app/csp.ts';
 import { createDispatch } from '../app/dispatch.ts';
 import { openStudioGallery } from '../app/gallery-service.ts';
-import { IMAGE_HEADERS, loadAppImage } from '../app/protocol.ts';
+import { IMAGE_HEADERS, loadAppImage, parseThumbWidth } from '../app/protocol.ts';
 import { openSettingsStore } from '../app/settings.ts';
 import { createStudio, type Studio } from '../app/studio.ts';
 import { createLogger } from '../engine/log.ts';
@@ -135,7 +135,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const cookie = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 
       if (url.pathname.startsWith('/image/')) {
-        const image = await loadAppImage(decodeURIComponent(url.pathname.slice(7)), studio.roots());
+        const width = parseThumbWidth(url.searchParams.get('w'));
+        if (width === 'invalid') return refuse(res, 400, 'Bad thumbnail width.');
+        const image = await loadAppImage(
+          decodeURIComponent(url.pathname.slice(7)),
+          studio.roots(),
+          width ? { width, cache: studioGallery.thumbnails } : undefined,
+        );
         if (image.status !== 200) return refuse(res, image.status, 'Image not available.');
         res.writeHead(200, { 'content-type': image.type, ...IMAGE_HEADERS, ...SECURITY_HEADERS });
         return res.end(req.method === 'HEAD' ? undefined : image.data);

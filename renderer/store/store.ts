@@ -492,7 +492,7 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         }
       },
 
-      imageUrl: (path) => transport.imageUrl(path),
+      imageUrl: (path, width) => transport.imageUrl(path, width),
 
       dismissNotice: () => set({ notice: null }),
 

@@ -231,8 +231,8 @@ export interface StudioActions {
   chooseFolder(kind: 'models' | 'output'): Promise<void>;
   reloadModels(): Promise<void>;
   openPath(path: string): Promise<void>;
-  /** A URL the page can show for an image file inside the app's folders. */
-  imageUrl(path: string): string;
+  /** A URL the page can show for an image file inside the app's folders (a thumbnail with width). */
+  imageUrl(path: string, width?: number): string;
   /** Puts an image in the first ControlNet unit without one, adding a unit when needed. */
   useAsControlImage(image: ImageInput): void;
   previewHint(unitId: string): Promise<void>;

@@ -16,7 +16,10 @@ export interface Transport {
     ...request: CallRequest<K> extends void ? [] : [CallRequest<K>]
   ): Promise<CallResponse<K>>;
   onJobEvent(listener: (event: StudioJobEvent) => void): () => void;
-  /** A URL the page can show for an image file inside the app's folders. */
-  imageUrl(path: string): string;
+  /**
+   * A URL the page can show for an image file inside the app's folders; with `width`, a
+   * thumbnail at most that many pixels wide and tall (one of THUMBNAIL_WIDTHS).
+   */
+  imageUrl(path: string, width?: number): string;
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }

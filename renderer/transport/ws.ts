@@ -7,6 +7,7 @@ import { EmulsionError } from '../../common/errors.ts';
 import {
   decodeWire,
   encodeWire,
+  serverImageUrl,
   type CallName,
   type Envelope,
   type ServerMessage,
@@ -104,7 +105,7 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
       jobListeners.add(listener);
       return () => jobListeners.delete(listener);
     },
-    imageUrl: (path: string) => `${options.httpBase}/image/${encodeURIComponent(path)}`,
+    imageUrl: (path: string, width?: number) => serverImageUrl(options.httpBase, path, width),
     onConnection(listener: (state: ConnectionState) => void) {
       stateListeners.add(listener);
       listener(state);

@@ -64,11 +64,12 @@ const controlUnit = object(
     model: modelPath,
     preprocessor: oneOf(PREPROCESSORS),
     params: recordOf(number(-1e6, 1e6), 16, /^[A-Za-z][A-Za-z0-9_]{0,31}$/),
+    estimator: modelPath,
     scale: number(0, 2),
     start: fraction,
     end: fraction,
   },
-  ['params'],
+  ['params', 'estimator'],
 );
 
 const generateShape = object(
@@ -92,8 +93,9 @@ const generateShape = object(
     hires: object({
       scale: number(1, 4),
       strength: fraction,
-      steps: integer(1, EDGE_LIMITS.maxSteps),
-      upscaler: oneOf(['latent', 'image'] as const),
+      // 0 repeats the request's step count, as A1111 does (common/generation.ts HiresFix).
+      steps: integer(0, EDGE_LIMITS.maxSteps),
+      upscaler: oneOf(['latent', 'latent-nearest', 'image'] as const),
     }),
   },
   ['model', 'init', 'control', 'refiner', 'hires'],

@@ -4,12 +4,16 @@
  */
 import { useCallback } from 'react';
 import type { GalleryItem } from '../../../common/gallery.ts';
+import { thumbnailWidth } from '../../../common/ipc.ts';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { PAGE_SIZE } from '../../store/gallery.ts';
 import { GalleryDetail } from './GalleryDetail.tsx';
 import { filtersActive, GalleryFilters } from './GalleryFilters.tsx';
 import { TrashView } from './TrashView.tsx';
 import { VirtualGrid, type CellProps } from './VirtualGrid.tsx';
+
+/** Cells are about 180-260 CSS px wide: a 256 px thumbnail, twice that on a high-DPI screen. */
+const CELL_THUMB = thumbnailWidth(256 * (globalThis.devicePixelRatio || 1));
 
 /** Load the next page when the rendered cells come this close to the end of what is loaded. */
 const PREFETCH_ITEMS = PAGE_SIZE / 2;
@@ -30,7 +34,13 @@ function GalleryCell({ item, cell }: { item: GalleryItem; cell: CellProps }) {
       {...cell}
     >
       <span className="gallery-cell__frame">
-        <img src={imageUrl(item.path)} alt="" loading="lazy" decoding="async" draggable={false} />
+        <img
+          src={imageUrl(item.path, CELL_THUMB)}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          draggable={false}
+        />
         {item.favourite ? (
           <span className="gallery-cell__star" aria-hidden="true">
             ★

@@ -74,7 +74,7 @@ export function TrashView() {
         <ul className="trash__list">
           {trash.map((entry) => (
             <li key={entry.id} className="trash__item">
-              <img src={imageUrl(entry.path)} alt="" loading="lazy" />
+              <img src={imageUrl(entry.path, 128)} alt="" loading="lazy" />
               <div className="trash__meta">
                 <p className="trash__prompt" title={entry.prompt}>
                   {entry.prompt || <em>No prompt</em>}

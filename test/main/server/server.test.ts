@@ -147,6 +147,11 @@ describe('startServer() over HTTP', () => {
     expect(
       (await get(`/image/${encodeURIComponent(path.join(dir, 'b.png'))}?token=${TOKEN}`)).status,
     ).toBe(403);
+    // Grid thumbnails: ?w= from the fixed set gives a WebP, anything else a 400.
+    const a = encodeURIComponent(path.join(output, 'a.png'));
+    const thumb = await get(`/image/${a}?token=${TOKEN}&w=128`);
+    expect([thumb.status, thumb.headers['content-type']]).toEqual([200, 'image/webp']);
+    expect((await get(`/image/${a}?token=${TOKEN}&w=129`)).status).toBe(400);
   });
 
   it('needs allowRemote to listen beyond loopback, and still needs the token then', async () => {

@@ -1,5 +1,6 @@
 /** A scriptable Transport for store and component tests. */
 import { EmulsionError } from '../../../common/errors.ts';
+import { imageUrl } from '../../../common/ipc.ts';
 import type {
   CallName,
   CallRequest,
@@ -93,7 +94,7 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
       jobListeners.add(listener);
       return () => jobListeners.delete(listener);
     },
-    imageUrl: (p) => `emulsion-image://local/${encodeURIComponent(p)}`,
+    imageUrl: (p, width) => imageUrl(p, width),
     onConnection(listener) {
       connListeners.add(listener);
       listener('open');

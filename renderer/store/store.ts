@@ -14,6 +14,7 @@ import { applyRestoreToForm, restoreNotice } from './restore.ts';
 import { formToRequest, randomSeed } from './request.ts';
 import type {
   ControlUnitForm,
+  GalleryData,
   ImageInput,
   JobState,
   LocalImage,
@@ -77,6 +78,11 @@ export function initialData(): StudioData {
     gallery: initialGallery(),
     dropped: null,
   };
+}
+
+/** The gallery after the output folder changed: another folder's images, none of them loaded. */
+function galleryMoved(gallery: GalleryData): GalleryData {
+  return { ...gallery, stale: true, detail: null, trash: null, undo: null };
 }
 
 /** Preprocessors whose hint the host can compute before a run (depth and pose need a model). */
@@ -501,10 +507,12 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         for (const key of Object.keys(patch)) delete cleared[key];
         set({ fieldErrors: cleared });
         try {
+          const before = get().settings?.outputFolder;
           const settings = await transport.call('setSettings', patch);
           set((s) => ({
             settings,
             providers: s.providers ? { ...s.providers, selected: settings.provider } : s.providers,
+            gallery: settings.outputFolder !== before ? galleryMoved(s.gallery) : s.gallery,
           }));
           if (patch.modelsFolder) await get().reloadModels();
         } catch (err) {
@@ -517,7 +525,11 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
           const choice = await transport.call(
             kind === 'models' ? 'chooseModelsFolder' : 'chooseOutputFolder',
           );
-          set({ settings: choice.settings });
+          const before = get().settings?.outputFolder;
+          set((s) => ({
+            settings: choice.settings,
+            gallery: choice.settings.outputFolder !== before ? galleryMoved(s.gallery) : s.gallery,
+          }));
           if (choice.chosen && kind === 'models') await get().reloadModels();
         } catch (err) {
           fail(err, kind === 'models' ? 'modelsFolder' : 'outputFolder');

@@ -228,6 +228,16 @@ describe('gallery (server mode, real Chromium, real engine)', () => {
     await page.getByRole('button', { name: 'Trash', exact: true }).click();
     const restore = page.getByRole('button', { name: /^Restore / });
     await expect.poll(() => restore.count()).toBe(1);
+    // The trashed file is still shown (a thumbnail from inside the trash folder).
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const img = document.querySelector('.trash__item img') as HTMLImageElement | null;
+          return img !== null && img.complete && img.naturalWidth > 0;
+        }),
+      )
+      .toBe(true);
+    await shot('trash.png');
     await restore.click();
     await page.getByText('Image restored.').waitFor();
     await page.getByTestId('trash-empty').waitFor();
@@ -242,6 +252,7 @@ describe('gallery (server mode, real Chromium, real engine)', () => {
     await dropFile(page, '.gallery', { name: 'castle.png', type: 'image/png', data: png });
     const bar = page.getByTestId('dropped-bar');
     await bar.getByText('Settings found (A1111 format).').waitFor();
+    await shot('dropped.png');
     await bar.getByRole('button', { name: 'Restore settings' }).click();
     await page.getByLabel('Prompt', { exact: true }).waitFor();
     expect(await page.getByLabel('Prompt', { exact: true }).inputValue()).toBe(

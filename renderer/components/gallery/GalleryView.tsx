@@ -2,7 +2,7 @@
  * The gallery view: the toolbar (images or trash, rescan), search and filters, the virtualised
  * grid with infinite paging, the detail view over it, and the undo toast after a delete.
  */
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { GalleryItem } from '../../../common/gallery.ts';
 import { thumbnailWidth } from '../../../common/ipc.ts';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
@@ -136,12 +136,20 @@ function GalleryGrid() {
   );
 }
 
+/** How long Undo stays on offer after a delete (the trash keeps the image after that too). */
+export const UNDO_MS = 10_000;
+
 function UndoToast() {
   const undo = useStudio((s) => s.gallery.undo);
   const { undoDelete, dismiss } = useStudioShallow((s) => ({
     undoDelete: s.undoDelete,
     dismiss: s.dismissUndo,
   }));
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(dismiss, UNDO_MS);
+    return () => clearTimeout(timer);
+  }, [undo, dismiss]);
   if (!undo) return null;
   return (
     <div className="toast" role="status">

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GalleryQuery } from '../../../common/gallery.ts';
 import { App } from '../../../renderer/App.tsx';
+import { UNDO_MS } from '../../../renderer/components/gallery/GalleryView.tsx';
 import { StudioProvider } from '../../../renderer/store/context.tsx';
 import { PAGE_SIZE } from '../../../renderer/store/gallery.ts';
 import { createStudioStore, type StudioStore } from '../../../renderer/store/store.ts';
@@ -200,6 +201,21 @@ describe('<GalleryView />', () => {
     await waitFor(() => expect(count()).toBe('300 images'));
     expect(screen.getByText('Image restored.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+  });
+
+  it('takes the Undo offer away after ten seconds', async () => {
+    await openGallery();
+    vi.useFakeTimers();
+    try {
+      await act(() => store.getState().deleteImages([1]));
+      expect(screen.getByRole('button', { name: 'Undo' })).toBeTruthy();
+      act(() => vi.advanceTimersByTime(UNDO_MS - 1));
+      expect(screen.getByRole('button', { name: 'Undo' })).toBeTruthy();
+      act(() => vi.advanceTimersByTime(1));
+      expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('lists the trash, restores from it, and empties it only after a confirmation', async () => {

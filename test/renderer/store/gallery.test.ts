@@ -96,6 +96,19 @@ describe('gallery store', () => {
     expect(calls('galleryQuery')).toHaveLength(1);
   });
 
+  it('reloads the gallery after the output folder changes', async () => {
+    await setup(3);
+    store.getState().setView('gallery');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().gallery.stale).toBe(false);
+    await store.getState().saveSettings({ outputFolder: '/data/elsewhere' });
+    expect(store.getState().gallery.stale).toBe(true);
+    store.getState().setView('create');
+    transport.calls.length = 0;
+    store.getState().setView('gallery');
+    expect(calls('galleryQuery')).toHaveLength(1);
+  });
+
   it('keeps the list as it was when a delete is refused, and shows why', async () => {
     await setup(3);
     await store.getState().loadGallery();

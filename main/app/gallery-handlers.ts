@@ -37,6 +37,8 @@ export type GalleryCallName = (typeof GALLERY_CALLS)[number];
 
 export interface GalleryHandlerDeps extends RestoreContext {
   gallery: () => Gallery;
+  /** The startup reconcile: gallery calls answer once it is done, so the first page is whole. */
+  ready?: Promise<void>;
   /** The folders the renderer may reach. */
   roots: () => string[];
   /** Shows a file in the OS file manager; absent in server mode. */
@@ -69,7 +71,7 @@ export function createGalleryHandlers(
     return item;
   };
 
-  return {
+  const handlers: Pick<StudioHandlers, GalleryCallName> = {
     galleryQuery: async (query) => deps.gallery().query(query),
     galleryGet: async ({ id }) => detail(id),
     galleryModels: async () => deps.gallery().models(),
@@ -154,4 +156,21 @@ export function createGalleryHandlers(
       return null;
     },
   };
+  return afterReady(handlers, deps.ready);
+}
+
+/** Each handler waits for the startup reconcile before it runs. */
+function afterReady<H extends Record<string, (request: never) => Promise<unknown>>>(
+  handlers: H,
+  ready: Promise<void> | undefined,
+): H {
+  if (!ready) return handlers;
+  const wrapped: Record<string, (request: never) => Promise<unknown>> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    wrapped[name] = async (request) => {
+      await ready;
+      return handler(request);
+    };
+  }
+  return wrapped as H;
 }

@@ -23,7 +23,10 @@ export interface StudioGallery {
   hashes: HashLookup;
   /** Grid thumbnails for the image protocol and the server's /image/ route. */
   thumbnails: ThumbnailCache;
-  close(): void;
+  /** Settles when the startup reconcile is done (it never rejects; failures are logged). */
+  ready: Promise<void>;
+  /** Closes the index once the startup reconcile has finished. */
+  close(): Promise<void>;
 }
 
 /** Folder, inside the app data folder, for caches that can be rebuilt (model hashes, thumbnails). */
@@ -42,6 +45,11 @@ export function createHashLookup(cacheDir: string): HashLookup {
   };
 }
 
+/**
+ * Opens the index and starts reconciling it with the output folder in the background: a first
+ * start over a folder of thousands of images takes a while, and the window should not wait for
+ * it. The gallery calls wait for `ready`; saves queue behind the reconcile inside the Gallery.
+ */
 export async function openStudioGallery(options: {
   appDataDir: string;
   outputFolder: string;
@@ -49,13 +57,26 @@ export async function openStudioGallery(options: {
   const gallery = await Gallery.open({
     appDataDir: options.appDataDir,
     outputDir: options.outputFolder,
+    reconcile: false,
   });
+  const ready = gallery.reconcile().then(
+    (report) => {
+      if (report.recovered > 0) log.info(`Recovered ${report.recovered} interrupted saves`);
+      if (report.errors.length > 0) log.warn(`Unreadable images: ${report.errors.join('; ')}`);
+    },
+    (err: unknown) =>
+      log.error(`Could not index ${options.outputFolder}: ${(err as Error).message}`),
+  );
   const cache = path.join(options.appDataDir, CACHE_DIR);
   return {
     gallery,
     hashes: createHashLookup(cache),
     thumbnails: createThumbnailCache(path.join(cache, 'thumbnails')),
-    close: () => gallery.close(),
+    ready,
+    async close() {
+      await ready;
+      gallery.close();
+    },
   };
 }
 

@@ -61,7 +61,7 @@ async function start(): Promise<void> {
   // Before the engine worker starts: it reads the bundled models folder from the environment.
   const bundled = pointEngineAtBundledModels(process.env, app.isPackaged, process.resourcesPath);
   if (bundled) log.info(`Bundled models: ${bundled}`);
-  // Opening reconciles: PNGs of a save interrupted by a crash are indexed now.
+  // Opening reconciles in the background: PNGs of a save interrupted by a crash get indexed.
   const studioGallery = await openStudioGallery({
     appDataDir: app.getPath('userData'),
     outputFolder: settings.get().outputFolder,
@@ -73,6 +73,7 @@ async function start(): Promise<void> {
     settings,
     gallery: studioGallery.gallery,
     hashes: studioGallery.hashes,
+    galleryReady: studioGallery.ready,
     schedulers: catalogSchedulers,
     extraRoots: [app.getPath('logs')],
     async pickFolder(title, current) {
@@ -136,10 +137,10 @@ async function start(): Promise<void> {
     closing = true;
     event.preventDefault();
     studio.dispose();
-    void engine.close().finally(() => {
-      studioGallery.close();
-      app.quit();
-    });
+    void engine
+      .close()
+      .finally(() => studioGallery.close())
+      .finally(() => app.quit());
   });
 }
 

@@ -49,6 +49,8 @@ export interface StudioHost {
   gallery: Gallery;
   /** Model hashes for the images' metadata, from the cache. */
   hashes: HashLookup;
+  /** The gallery's startup reconcile; gallery calls wait for it. */
+  galleryReady?: Promise<void>;
 }
 
 export interface Studio {
@@ -256,6 +258,7 @@ export function createStudio(host: StudioHost): Studio {
     previewControlHint,
     ...createGalleryHandlers({
       gallery: () => gallery,
+      ready: host.galleryReady,
       roots,
       models: knownModels,
       schedulers: host.schedulers,

@@ -102,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     outputFolder,
     provider: 'auto',
   });
-  // Opening reconciles: PNGs of a save interrupted by a crash are indexed now.
+  // Opening reconciles in the background: PNGs of a save interrupted by a crash get indexed.
   const studioGallery = await openStudioGallery({
     appDataDir: options.dataDir,
     outputFolder: settings.get().outputFolder,
@@ -113,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schedulers: options.schedulers ?? (() => []),
     gallery: studioGallery.gallery,
     hashes: studioGallery.hashes,
+    galleryReady: studioGallery.ready,
   });
   const dispatch = createDispatch(studio.handlers);
   let port = options.port ?? 0;
@@ -192,10 +193,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.off('error', reject);
       resolve();
     });
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     stopEvents();
     studio.dispose();
-    studioGallery.close();
+    await studioGallery.close();
     throw err;
   });
   port = (server.address() as { port: number }).port;
@@ -216,7 +217,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      studioGallery.close();
+      await studioGallery.close();
     },
   };
 }

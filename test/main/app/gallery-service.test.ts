@@ -12,6 +12,7 @@ import {
   saveResult,
   type StudioGallery,
 } from '../../../main/app/gallery-service.ts';
+import { createGalleryHandlers } from '../../../main/app/gallery-handlers.ts';
 import type { Gallery } from '../../../main/gallery/gallery.ts';
 import { A1111_TEXT, makePng, withTextChunk } from './fakes/png.ts';
 
@@ -21,7 +22,7 @@ beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'emulsion-sg-'));
 });
 afterEach(async () => {
-  opened?.close();
+  await opened?.close();
   opened = undefined;
   await fs.rm(dir, { recursive: true, force: true });
 });
@@ -72,12 +73,33 @@ describe('openStudioGallery()', () => {
     // A whole PNG left under a temp name by a process that died before renaming it.
     await fs.writeFile(path.join(output, '.emulsion-999999-0a1b2c.tmp'), tagged);
     opened = await openStudioGallery({ appDataDir: path.join(dir, 'data'), outputFolder: output });
+    await opened.ready;
     const page = opened.gallery.query({ order: 'oldest' });
     expect(page.total).toBe(2);
     expect(page.items.every((i) => i.source === 'a1111' && i.seed === 1234567)).toBe(true);
     const names = (await fs.readdir(output)).filter((n) => !n.startsWith('.'));
     expect(names.sort()).toEqual(page.items.map((i) => i.relPath).sort());
     expect(await fs.readdir(path.join(dir, 'data'))).toContain('gallery.db');
+  });
+});
+
+describe('gallery calls at startup', () => {
+  it('answer once the background reconcile is done, so the first page is whole', async () => {
+    const output = path.join(dir, 'out');
+    await fs.mkdir(output);
+    const tagged = withTextChunk(makePng(8, 8, [5, 5, 5]), 'parameters', A1111_TEXT);
+    for (let i = 0; i < 20; i++) await fs.writeFile(path.join(output, `old-${i}.png`), tagged);
+    opened = await openStudioGallery({ appDataDir: path.join(dir, 'data'), outputFolder: output });
+    const handlers = createGalleryHandlers({
+      gallery: () => opened!.gallery,
+      ready: opened.ready,
+      roots: () => [output],
+      models: async () => [],
+      schedulers: () => [],
+      hashes: async () => undefined,
+    });
+    // Asked at once, before anything awaited the reconcile.
+    expect((await handlers.galleryQuery({})).total).toBe(20);
   });
 });
 

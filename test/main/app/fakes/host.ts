@@ -65,6 +65,7 @@ export async function createTestStudio(
     gallery: gallery.gallery,
     // Model hashes are tested in gallery-service.test.ts; the fake models have no weights to hash.
     hashes: options.hashes ?? (async () => undefined),
+    galleryReady: gallery.ready,
     revealInOs: desktop ? (p) => void revealed.push(p) : undefined,
     pickFolder: desktop
       ? async (title) => {
@@ -94,7 +95,7 @@ export async function createTestStudio(
     nextPick,
     cleanup: async () => {
       studio.dispose();
-      gallery.close();
+      await gallery.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,13 +1,12 @@
 /**
  * The ControlNet hint preview: the engine's own preprocessor (main/engine/pipeline/
- * control-preprocess.ts) run on the dropped control image at the generation size, so the user
+ * control-pixels.ts) run on the dropped control image at the generation size, so the user
  * sees the hint the ControlNet will follow before spending a run on it.
  *
  * Only the pixel preprocessors (none, canny, scribble, threshold, invert) run here. Depth and
  * pose need the user's estimator ONNX model, which runs in the engine worker with the job.
- * NOTE: control-preprocess.ts imports the estimator and with it onnxruntime-node, so the first
- * preview loads ORT into this process (lazily, never at startup). A pixel-only module in the
- * engine would avoid that; asked of the engine owner.
+ * control-pixels.ts has no onnxruntime dependency, so a preview never loads the inference
+ * runtime into this process.
  */
 import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import type { ControlUnit } from '../../common/generation.ts';
@@ -58,7 +57,7 @@ export async function previewControlHint(request: ControlHintRequest): Promise<C
     { applyPreprocessor, preprocessorParams, PREPROCESSOR_PARAMS },
     { readImageRgb, encodePng },
   ] = await Promise.all([
-    import('../engine/pipeline/control-preprocess.ts'),
+    import('../engine/pipeline/control-pixels.ts'),
     import('../engine/image/io.ts'),
   ]);
   const params = request.params ?? {};

@@ -1,23 +1,34 @@
 /**
- * The settings read from an image, as they cross IPC to the renderer. Type-only, so the preload
- * and renderer may import it.
+ * The normalised settings every reader produces, whatever tool wrote the image, as they cross IPC
+ * to the renderer. This is the one definition: main/metadata/settings.ts re-exports it. No imports
+ * at run time, so the preload and renderer may import it too.
  *
- * NOTE: these shapes mirror main/metadata/settings.ts and main/metadata/emulsion-chunk.ts, which
- * the metadata module owns. test/main/app/shared-types.test.ts checks that both sides stay
- * assignable to each other until the metadata module imports them from here.
+ * Names follow Emulsion's request fields (cfg, steps, seed...) while sampler and schedule names
+ * stay as the source wrote them: mapping "DPM++ 2M" + "Karras" or Comfy's "dpmpp_2m" + "karras"
+ * onto an Emulsion scheduler is the scheduler catalog's job, not the reader's.
  */
-import type { GenerateRequest, InitImage, ControlUnit, SeedMode } from './generation.ts';
+import type {
+  ControlUnit,
+  GenerateRequest,
+  ImageSource,
+  InitImage,
+  SeedMode,
+} from './generation.ts';
 
-export type SettingsSource = 'emulsion' | 'a1111' | 'invokeai' | 'comfyui' | 'none';
+export const SETTINGS_SOURCES = ['emulsion', 'a1111', 'invokeai', 'comfyui', 'none'] as const;
+export type SettingsSource = (typeof SETTINGS_SOURCES)[number];
 
 /** The image container the bytes turned out to be (by content, not by file name). */
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'unknown';
 
 export interface ModelIdentity {
+  /** Display name, e.g. a file or folder name without extension. */
   name?: string;
   /** A1111 short hash (10 hex digits) or whatever short hash the source gave. */
   hash?: string;
+  /** Full SHA-256 of the weights file, when known. */
   sha256?: string;
+  /** A1111's legacy 8-digit hash, when known. */
   legacyHash?: string;
 }
 
@@ -29,13 +40,18 @@ export interface ControlSettings {
   end?: number;
 }
 
-/** An image input of a stored request: a path, or a reference to bytes that were dropped. */
+/**
+ * An image input of a stored request: a path, or a reference to bytes that were dropped (stored
+ * by hash rather than embedded, which would double the file size).
+ */
 export type StoredImageSource =
   { path: string } | { name?: string; sha256: string; byteLength: number };
 
-type WithStoredImage<T> = Omit<T, 'image'> & { image: StoredImageSource };
+type WithStoredImage<T extends { image: ImageSource }> = Omit<T, 'image'> & {
+  image: StoredImageSource;
+};
 
-/** The request inside Emulsion's own chunk, image bytes replaced by references. */
+/** The request inside Emulsion's own chunk: a GenerateRequest with image bytes as references. */
 export type StoredRequest = Omit<GenerateRequest, 'init' | 'mask' | 'control' | 'model'> & {
   model: string;
   init?: WithStoredImage<InitImage>;
@@ -59,15 +75,20 @@ export interface ImageSettings {
   scheduler?: string;
   seedMode?: SeedMode;
   model?: ModelIdentity;
+  /** img2img strength (A1111 "Denoising strength", InvokeAI `strength`, Comfy `denoise` < 1). */
   denoisingStrength?: number;
   clipSkip?: number;
   hires?: { scale?: number; steps?: number; upscaler?: string; strength?: number };
   refiner?: { model?: string; hash?: string; start?: number; steps?: number; cfg?: number };
   control?: ControlSettings[];
-  /** ISO 8601, when the source records it. */
+  /** When the image was made (ISO 8601), when the source records it (Emulsion does). */
   createdAt?: string;
-  /** The generator and its version as written. */
+  /** The generator and its version as written ("v1.10.1", "Emulsion 0.1.0", "5.6.0"). */
   generator?: string;
+  /**
+   * Emulsion images only: the request that reproduces this one image (its own seed, batch 1).
+   * Image inputs given as bytes are replaced by a reference (see main/metadata/emulsion-chunk.ts).
+   */
   request?: StoredRequest;
   /** Source keys the reader did not map, verbatim. */
   extra: Record<string, unknown>;

@@ -11,14 +11,12 @@
 import type { SafetyDecision } from '../../common/safety.ts';
 import { createHash } from 'node:crypto';
 import type {
-  ControlUnit,
-  GenerateRequest,
   GenerateResult,
   GeneratedImage,
   ImageSource,
-  InitImage,
   SeedMode,
 } from '../../common/generation.ts';
+import type { StoredImageSource, StoredRequest } from '../../common/image-settings.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ModelHashes } from './model-hash.ts';
 import { isRecord } from './settings.ts';
@@ -28,20 +26,8 @@ export const EMULSION_FORMAT = 'emulsion.image-settings';
 export const EMULSION_FORMAT_VERSION = 1;
 export const ENGINE_VERSION: string = packageJson.version;
 
-export type StoredImageSource =
-  { path: string } | { name?: string; sha256: string; byteLength: number };
-
-type WithStoredImage<T extends { image: ImageSource }> = Omit<T, 'image'> & {
-  image: StoredImageSource;
-};
-
-/** A GenerateRequest whose image inputs are references instead of bytes. */
-export type StoredRequest = Omit<GenerateRequest, 'init' | 'mask' | 'control' | 'model'> & {
-  model: string;
-  init?: WithStoredImage<InitImage>;
-  mask?: WithStoredImage<NonNullable<GenerateRequest['mask']>>;
-  control?: WithStoredImage<ControlUnit>[];
-};
+// The stored request crosses IPC inside ImageSettings, so its one definition lives in common/.
+export type { StoredImageSource, StoredRequest } from '../../common/image-settings.ts';
 
 export interface ModelRecord {
   /** Display name (GenerateResult.modelName). */

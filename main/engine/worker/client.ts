@@ -15,7 +15,13 @@ import type {
 } from '../../../common/generation.ts';
 import { getLogLevel, type LogLevel, type LogRecord, writeRecord } from '../log.ts';
 import type { FromWorker, ToWorker, WorkerData } from './protocol.ts';
-import type { EngineClient, GenerateInput, JobHandle, ModelInfo } from './types.ts';
+import type {
+  EngineClient,
+  GenerateInput,
+  JobHandle,
+  ModelInfo,
+  WorkerSafetyOptions,
+} from './types.ts';
 
 export interface EngineClientOptions {
   logLevel?: LogLevel;
@@ -23,6 +29,8 @@ export interface EngineClientOptions {
   onLog?: (record: LogRecord) => void;
   /** Overrides the worker entry (Electron builds pass their bundled file). */
   workerUrl?: URL;
+  /** The safety filter's starting settings and resources (see WorkerSafetyOptions). */
+  safety?: WorkerSafetyOptions;
 }
 
 function defaultWorker(): { url: URL; execArgv: string[] } {
@@ -44,7 +52,10 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 export function createEngineClient(options: EngineClientOptions = {}): EngineClient {
   const entry = options.workerUrl ? { url: options.workerUrl, execArgv: [] } : defaultWorker();
-  const data: WorkerData = { logLevel: options.logLevel ?? getLogLevel() };
+  const data: WorkerData = {
+    logLevel: options.logLevel ?? getLogLevel(),
+    ...(options.safety ? { safety: options.safety } : {}),
+  };
   const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
   const listeners = new Set<(e: JobEvent) => void>();
   const jobs = new Map<
@@ -136,6 +147,8 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       call<ModelInfo[]>({ type: 'call', method: 'listModels', directories }),
     unloadModels: () => call<void>({ type: 'call', method: 'unloadModels' }),
     providers: () => call<ExecutionProviderName[]>({ type: 'call', method: 'providers' }),
+    configureSafety: (settings) =>
+      call<void>({ type: 'call', method: 'configureSafety', settings }),
     async close() {
       if (closed) return;
       closed = true;

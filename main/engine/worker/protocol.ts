@@ -1,13 +1,15 @@
 /** Messages between an EngineClient and the engine worker thread. */
 import type { SerializedError } from '../../../common/errors.ts';
 import type { JobEvent } from '../../../common/generation.ts';
+import type { SafetySettings } from '../../../common/safety.ts';
 import type { LogLevel, LogRecord } from '../log.ts';
-import type { GenerateInput } from './types.ts';
+import type { GenerateInput, WorkerSafetyOptions } from './types.ts';
 
 export type ToWorker =
   | { type: 'generate'; jobId: string; input: GenerateInput }
   | { type: 'cancel'; jobId: string }
   | { type: 'call'; callId: number; method: 'listModels'; directories: string[] }
+  | { type: 'call'; callId: number; method: 'configureSafety'; settings: SafetySettings }
   | { type: 'call'; callId: number; method: 'unloadModels' | 'providers' };
 
 export type FromWorker =
@@ -18,4 +20,5 @@ export type FromWorker =
 
 export interface WorkerData {
   logLevel: LogLevel;
+  safety?: WorkerSafetyOptions;
 }

@@ -10,6 +10,7 @@ import {
   type GenerateResult,
   type JobEvent,
 } from '../../../../common/generation.ts';
+import type { SafetyDecision, SafetySettings } from '../../../../common/safety.ts';
 import type {
   EngineClient,
   GenerateInput,
@@ -33,6 +34,34 @@ export interface FakeEngine extends EngineClient {
   /** Events emitted so far, in order. */
   events: JobEvent[];
   closed: boolean;
+  /** Every configureSafety call, in order. */
+  safetyConfigs: SafetySettings[];
+  /** Makes configureSafety reject with this error (a broken user word list, say). */
+  safetyError: EmulsionError | null;
+  /**
+   * How the fake's safety filter treats every image: `pass` (the default) attaches a passing
+   * decision; `blur` returns a blurred stand-in with the original kept in `originalPng`; `block`
+   * withholds the image and reports its decision only.
+   */
+  flag: 'pass' | 'blur' | 'block';
+}
+
+/** The reason the fake's filter gives for a flag: the classifier's Porn score over its threshold. */
+export const FAKE_REASON = {
+  layer: 'classifier',
+  class: 'Porn',
+  score: 0.97,
+  threshold: 0.5,
+} as const;
+
+function fakeDecision(policy: 'pass' | 'blur' | 'block'): SafetyDecision {
+  return {
+    policy: policy === 'pass' ? 'blur' : policy,
+    action: policy,
+    kind: 'final',
+    reasons: policy === 'pass' ? [] : [FAKE_REASON],
+    scores: [FAKE_REASON],
+  };
 }
 
 export function createFakeEngine(
@@ -78,15 +107,24 @@ export function createFakeEngine(
       });
     }
     emit({ status: 'decoding', jobId });
-    const images = Array.from({ length: request.batch }, (_, index) => ({
-      png: makePng(request.width, request.height, [200, 40 + index * 30, 90]),
-      width: request.width,
-      height: request.height,
-      seed: request.seed + index,
-      index,
-    }));
+    const flag = fake.flag;
+    const decisions = Array.from({ length: request.batch }, () => fakeDecision(flag));
+    const images = Array.from({ length: request.batch }, (_, index) => {
+      const png = makePng(request.width, request.height, [200, 40 + index * 30, 90]);
+      return {
+        // The fake "blur" is a flat grey image: distinct bytes, so tests can tell them apart.
+        png: flag === 'blur' ? makePng(request.width, request.height, [128, 128, 128]) : png,
+        ...(flag === 'blur' ? { originalPng: png } : {}),
+        safety: decisions[index],
+        width: request.width,
+        height: request.height,
+        seed: request.seed + index,
+        index,
+      };
+    }).filter(() => flag !== 'block');
     const result: GenerateResult = {
       images,
+      safety: decisions,
       request,
       scheduler: { className: 'EulerAncestralDiscreteScheduler', displayName: request.scheduler },
       provider: 'cpu',
@@ -110,6 +148,9 @@ export function createFakeEngine(
     listedDirectories: [],
     events: [],
     closed: false,
+    safetyConfigs: [],
+    safetyError: null,
+    flag: 'pass',
     generate(input) {
       fake.generated.push(input);
       const jobId = `job-${++counter}`;
@@ -133,6 +174,10 @@ export function createFakeEngine(
     },
     async providers() {
       return options.providers ?? ['cpu', 'webgpu'];
+    },
+    async configureSafety(settings) {
+      if (fake.safetyError) throw fake.safetyError;
+      fake.safetyConfigs.push(settings);
     },
     async close() {
       fake.closed = true;

@@ -17,6 +17,7 @@ import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
 import { formatInfotext, type A1111Fields } from './a1111.ts';
 import { bytesSource } from './byte-source.ts';
+import { listFiles } from './folder-files.ts';
 import {
   baseName,
   buildEmulsionChunk,
@@ -267,36 +268,61 @@ const TEMP_NAME = /^\.emulsion-(\d+)-[0-9a-f]+\.tmp$/;
 const IEND_CHUNK = Buffer.from('0000000049454e44ae426082', 'hex');
 
 /**
- * After a crash: gives a final name to every temp file of an interrupted save that holds a whole
- * PNG (signature to IEND), and deletes the ones cut short. Temp files of this process are left
- * alone (their save is still running). Returns the paths of the recovered images.
+ * Whether the save that named a temp file may still be running: this process's own saves are,
+ * and so may be another live process's (a second window or the CLI saving into the same folder).
+ * NOTE: a reused process id leaves a stale temp file for a later start to recover; that is late,
+ * not lost.
+ */
+function ownerMayBeSaving(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0); // signal 0 only asks whether the process exists
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another user
+  }
+}
+
+/**
+ * Recovers one temp file of an interrupted save: a whole PNG (signature to IEND) gets the next
+ * final name in its own folder and its path is returned; one cut short is deleted (undefined).
+ */
+export async function recoverInterruptedSave(temp: string): Promise<string | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(temp);
+  } catch {
+    return undefined; // gone since the folder was listed
+  }
+  const whole =
+    hasPngSignature(bytes) && Buffer.from(bytes.subarray(bytes.length - 12)).equals(IEND_CHUNK);
+  if (!whole) {
+    await unlink(temp).catch(() => undefined);
+    return undefined;
+  }
+  const chunk = (await readPngText(bytesSource(bytes))).entries.find(
+    (e) => e.keyword === EMULSION_KEYWORD,
+  );
+  const parsed = chunk ? parseEmulsionChunk(chunk.text) : undefined;
+  const seed = parsed && typeof parsed !== 'string' ? parsed.image.seed : 0;
+  const dir = path.dirname(temp);
+  return inFolderQueue(dir, () => claimFinalName(dir, temp, seed));
+}
+
+/**
+ * After a crash: recovers every temp file of an interrupted save in `outputDir` and its
+ * sub-folders (dot-folders such as `.emulsion/` are private and skipped, see folder-files.ts).
+ * Temp files of a save that may still be running are left alone. Returns the recovered images.
  */
 export async function recoverInterruptedSaves(outputDir: string): Promise<string[]> {
-  const dir = path.resolve(outputDir);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const recovered: string[] = [];
-  for (const name of names) {
+  const temps = await listFiles(path.resolve(outputDir), (name) => {
     const m = TEMP_NAME.exec(name);
-    if (!m || Number(m[1]) === process.pid) continue;
-    const temp = path.join(dir, name);
-    const bytes = await readFile(temp);
-    const whole =
-      hasPngSignature(bytes) && Buffer.from(bytes.subarray(bytes.length - 12)).equals(IEND_CHUNK);
-    if (!whole) {
-      await unlink(temp).catch(() => undefined);
-      continue;
-    }
-    const chunk = (await readPngText(bytesSource(bytes))).entries.find(
-      (e) => e.keyword === EMULSION_KEYWORD,
-    );
-    const parsed = chunk ? parseEmulsionChunk(chunk.text) : undefined;
-    const seed = parsed && typeof parsed !== 'string' ? parsed.image.seed : 0;
-    recovered.push(await inFolderQueue(dir, () => claimFinalName(dir, temp, seed)));
+    return m !== null && !ownerMayBeSaving(Number(m[1]));
+  });
+  const recovered: string[] = [];
+  for (const temp of temps) {
+    const file = await recoverInterruptedSave(temp);
+    if (file) recovered.push(file);
   }
   return recovered;
 }

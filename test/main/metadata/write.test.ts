@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -7,7 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { a1111ToSettings } from '../../../main/metadata/a1111-settings.ts';
 import { ENGINE_VERSION } from '../../../main/metadata/emulsion-chunk.ts';
 import { readImageSettings } from '../../../main/metadata/read.ts';
-import { nextSequenceNumber, writeImageWithMetadata } from '../../../main/metadata/write.ts';
+import {
+  nextSequenceNumber,
+  recoverInterruptedSaves,
+  withMetadata,
+  writeImageWithMetadata,
+} from '../../../main/metadata/write.ts';
 import { textChunksOf } from '../../fixtures/metadata/builders.ts';
 import { HASHES, makeResult } from '../../fixtures/metadata/result.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
@@ -235,5 +241,40 @@ describe('nextSequenceNumber', () => {
       await writeFile(path.join(dir, name), '');
     }
     expect(await nextSequenceNumber(dir)).toBe(11);
+  });
+});
+
+describe('recoverInterruptedSaves', () => {
+  it('names whole PNGs in every sub-folder and deletes cut-off ones', async () => {
+    const result = await makeResult({ seed: 808 });
+    const { png } = withMetadata(result, result.images[0]);
+    await mkdir(path.join(dir, 'a', 'b'), { recursive: true });
+    await writeFile(path.join(dir, '.emulsion-999999-000000000001.tmp'), png);
+    await writeFile(path.join(dir, 'a', 'b', '.emulsion-999999-000000000002.tmp'), png);
+    await writeFile(path.join(dir, 'a', '.emulsion-999999-000000000003.tmp'), png.subarray(0, 50));
+    const recovered = await recoverInterruptedSaves(dir);
+    expect(recovered.map((f) => path.relative(dir, f)).sort()).toEqual([
+      '00000-808.png',
+      path.join('a', 'b', '00000-808.png'),
+    ]);
+    expect(await readdir(path.join(dir, 'a'))).toEqual(['b']);
+    expect((await readImageSettings(recovered[0])).settings?.seed).toBe(808);
+  });
+
+  it('does not enter dot-folders, and leaves temp files of a live process alone', async () => {
+    const result = await makeResult({ seed: 9 });
+    const { png } = withMetadata(result, result.images[0]);
+    const hidden = path.join(dir, '.emulsion', 'trash', '.emulsion-999999-000000000004.tmp');
+    await mkdir(path.dirname(hidden), { recursive: true });
+    await writeFile(hidden, png);
+    // The parent process (the test runner) is alive: its save may still be running.
+    const live = path.join(dir, `.emulsion-${process.ppid}-000000000005.tmp`);
+    await writeFile(live, png.subarray(0, 50));
+    expect(await recoverInterruptedSaves(dir)).toEqual([]);
+    expect([existsSync(hidden), existsSync(live)]).toEqual([true, true]);
+  });
+
+  it('finds nothing in a folder that does not exist', async () => {
+    expect(await recoverInterruptedSaves(path.join(dir, 'missing'))).toEqual([]);
   });
 });

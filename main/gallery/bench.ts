@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createUniform } from '../eval/random.ts';
 import { Gallery } from './gallery.ts';
 import type { ImageRecord } from './scan.ts';
 import { openDatabase, upsertRecord } from './store.ts';
-import type { GalleryQuery } from './types.ts';
+import type { GalleryQuery } from '../../common/gallery.ts';
 
 export const SEARCH_TARGET_MS = 50;
 
@@ -42,20 +43,8 @@ const MODELS = [
   'lcm-sd15',
 ];
 
-/** mulberry32: a small seeded PRNG, so the data set is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function syntheticRecords(count: number): ImageRecord[] {
-  const random = rng(20260101);
+  const random = createUniform(20260101).next;
   // Zipf-like: word k is picked with probability proportional to 1 / (k + 1).
   const weights = WORDS.map((_, k) => 1 / (k + 1));
   const total = weights.reduce((a, b) => a + b, 0);

@@ -10,43 +10,15 @@
  * in `<output>/.emulsion/annotations.json`. The SQLite index (WAL, in the app data folder) can be
  * deleted at any time; `open` and `rescan` rebuild it. A save writes the PNG (temp file, then
  * rename) before the row, and `open` indexes any PNG whose row is missing, so a crash between the
- * two loses nothing.
+ * two loses nothing. Changes that move files (delete, restore) and switching folders happen whole
+ * or not at all: a failure leaves files, index and folder as they were.
  *
  * Every method that touches files runs in one queue, so a rescan never races a delete.
  */
 import type Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EmulsionError, invalidArgument } from '../../common/errors.ts';
-import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
-import { createLogger } from '../engine/log.ts';
-import type { ImageSettings } from '../metadata/settings.ts';
-import {
-  recoverInterruptedSaves,
-  writeImageWithMetadata,
-  type WriteOptions,
-} from '../metadata/write.ts';
-import { Annotations } from './annotations.ts';
-import {
-  listImageFiles,
-  mapLimit,
-  PRIVATE_DIR,
-  readRecord,
-  toRelPath,
-  type FileInfo,
-  type ImageRecord,
-} from './scan.ts';
-import { compileQuery } from './search.ts';
-import { Trash } from './trash.ts';
-import {
-  ITEM_COLUMNS,
-  openDatabase,
-  rowToItem,
-  setTags,
-  upsertRecord,
-  type ImageRow,
-} from './store.ts';
+import { invalidArgument } from '../../common/errors.ts';
 import type {
   GalleryItem,
   GalleryItemDetail,
@@ -54,7 +26,31 @@ import type {
   GalleryQuery,
   ScanReport,
   TrashEntry,
-} from './types.ts';
+} from '../../common/gallery.ts';
+import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
+import { createLogger } from '../engine/log.ts';
+import type { ImageSettings } from '../metadata/settings.ts';
+import { writeImageWithMetadata, type WriteOptions } from '../metadata/write.ts';
+import type { Annotations } from './annotations.ts';
+import {
+  applyScan,
+  openOutputFolder,
+  planScan,
+  upsertAnnotated,
+  type OutputFolder,
+} from './reconcile.ts';
+import { readRecord, toRelPath } from './scan.ts';
+import { compileQuery } from './search.ts';
+import {
+  indexedFolder,
+  ITEM_COLUMNS,
+  openDatabase,
+  replaceIndex,
+  rowToItem,
+  setTags,
+  type ImageRow,
+} from './store.ts';
+import { Trash } from './trash.ts';
 
 const log = createLogger('gallery');
 
@@ -67,15 +63,10 @@ export interface GalleryOptions {
   reconcile?: boolean;
 }
 
-/** Files read in parallel during a scan: enough to hide disk latency, few enough for 2 cores. */
-const SCAN_CONCURRENCY = 8;
-/** Rows per write transaction during a scan. */
-const SCAN_BATCH = 500;
 const MAX_TAG_LENGTH = 100;
 
 export class Gallery {
-  private root: string;
-  private annotations: Annotations;
+  private folder: OutputFolder;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly trash: Trash;
@@ -84,38 +75,47 @@ export class Gallery {
     private readonly db: Database.Database,
     outputDir: string,
   ) {
-    this.root = path.resolve(outputDir);
-    this.annotations = this.prepareFolder();
+    this.folder = openOutputFolder(path.resolve(outputDir));
     const gallery = this;
     this.trash = new Trash({
       db,
       get root() {
-        return gallery.root;
+        return gallery.folder.root;
       },
       get trashDir() {
-        return gallery.trashDir;
+        return gallery.folder.trashDir;
       },
       get annotations() {
-        return gallery.annotations;
+        return gallery.folder.annotations;
       },
       item: (id) => this.item(id),
-      readRecord: (file, errors) => this.tryRead(file, errors),
     });
   }
 
   static async open(options: GalleryOptions): Promise<Gallery> {
     const gallery = new Gallery(openDatabase(options.appDataDir), options.outputDir);
-    gallery.adoptFolder();
+    // The index covers one folder: a different folder than last time starts an empty index.
+    const root = gallery.folder.root;
+    if (indexedFolder(gallery.db) !== root)
+      gallery.db.transaction(() => replaceIndex(gallery.db, root))();
     if (options.reconcile !== false) await gallery.reconcile();
     return gallery;
   }
 
   get outputDir(): string {
-    return this.root;
+    return this.folder.root;
   }
 
   get trashDir(): string {
-    return path.join(this.root, PRIVATE_DIR, 'trash');
+    return this.folder.trashDir;
+  }
+
+  private get root(): string {
+    return this.folder.root;
+  }
+
+  private get annotations(): Annotations {
+    return this.folder.annotations;
   }
 
   close(): void {
@@ -214,13 +214,8 @@ export class Gallery {
       size: s.size,
       mtimeMs: Math.floor(s.mtimeMs),
     });
-    const id = this.db.transaction(() => this.upsert(record))();
+    const id = this.db.transaction(() => upsertAnnotated(this.db, this.annotations, record))();
     return this.item(id);
-  }
-
-  private upsert(record: ImageRecord): number {
-    const note = this.annotations.get(record.relPath);
-    return upsertRecord(this.db, record, note?.favourite === true, note?.tags ?? []);
   }
 
   private item(id: number): GalleryItem {
@@ -264,32 +259,19 @@ export class Gallery {
   // Trash
 
   /**
-   * Moves images to the trash folder. For each, the row moves to the trash table and the file is
-   * renamed inside one transaction: if the rename fails, the row stays.
+   * Moves images to the trash folder, all or none: every id is checked first, and if a file cannot
+   * be moved, those already moved go back and no row changes (see Trash.moveToTrash).
    */
   delete(ids: number[]): Promise<TrashEntry[]> {
     return this.serial(async () => {
       this.trash.ensureFolder();
-      const entries: TrashEntry[] = [];
-      this.annotations.batch(() => {
-        for (const id of ids) {
-          const entry = this.trash.moveToTrash(id);
-          if (entry) entries.push(entry);
-        }
-      });
-      return entries;
+      return this.trash.moveToTrash(ids);
     });
   }
 
-  /** Puts trashed images back where they were (or beside, if that name is taken now). */
+  /** Puts trashed images back where they were (or beside, if that name is taken now); all or none. */
   restore(trashIds: number[]): Promise<GalleryItem[]> {
-    return this.serial(async () => {
-      const items: GalleryItem[] = [];
-      this.annotations.batch(() => {
-        for (const trashId of trashIds) items.push(this.trash.restore(trashId));
-      });
-      return items;
-    });
+    return this.serial(async () => this.trash.restore(trashIds));
   }
 
   /** Deletes every trashed file for good; returns how many. */
@@ -306,103 +288,50 @@ export class Gallery {
    * folder. Unchanged files (same size and time) are not read again.
    */
   reconcile(): Promise<ScanReport> {
-    return this.serial(() => this.scan(false));
+    return this.serial(() => this.scan(this.folder, false));
   }
 
-  /** Rebuilds the whole index from the images' own metadata. */
+  /** Rebuilds the whole index from the images' own metadata; the old one serves until then. */
   rescan(): Promise<ScanReport> {
-    return this.serial(() => this.scan(true));
+    return this.serial(() => this.scan(this.folder, true));
   }
 
-  /** Switches to another output folder and indexes it. */
+  /**
+   * Switches to another output folder and indexes it. The new folder is created, scanned and
+   * indexed before the switch, in one transaction: if any of that fails, the gallery stays on the
+   * old folder with its index untouched, and the error is raised.
+   */
   setOutputFolder(outputDir: string): Promise<ScanReport> {
     if (typeof outputDir !== 'string' || outputDir.trim() === '') {
       throw invalidArgument('outputDir', outputDir, 'a folder path');
     }
     return this.serial(async () => {
-      this.root = path.resolve(outputDir);
-      this.annotations = this.prepareFolder();
-      this.adoptFolder();
-      return this.scan(false);
+      const next = openOutputFolder(path.resolve(outputDir));
+      return this.scan(next, next.root !== this.folder.root);
     });
   }
 
-  private prepareFolder(): Annotations {
-    try {
-      mkdirSync(this.trashDir, { recursive: true });
-    } catch (err) {
-      throw ioError('create the output folder', this.root, err);
-    }
-    return new Annotations(path.join(this.root, PRIVATE_DIR, 'annotations.json'));
-  }
-
-  /** The index covers one folder: a different folder than last time starts an empty index. */
-  private adoptFolder(): void {
-    const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'outputDir'").get() as
-      { value: string } | undefined;
-    if (stored?.value === this.root) return;
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM images; DELETE FROM trash;');
-      this.db
-        .prepare(
-          "INSERT INTO meta (key, value) VALUES ('outputDir', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .run(this.root);
-    })();
-  }
-
-  private async scan(full: boolean): Promise<ScanReport> {
+  /** Plans against `folder`, writes the plan in one transaction, and only then adopts `folder`. */
+  private async scan(folder: OutputFolder, replace: boolean): Promise<ScanReport> {
     const started = Date.now();
-    const errors: string[] = [];
-    if (full) this.db.exec('DELETE FROM images; DELETE FROM trash;');
-    const recovered = (await recoverInterruptedSaves(this.root)).length;
-    const files = await listImageFiles(this.root);
-    const known = new Map(
-      (
-        this.db.prepare('SELECT rel_path, file_size, file_mtime FROM images').all() as ImageRow[]
-      ).map((r) => [r.rel_path, r]),
-    );
-    const changed = files.filter((f) => {
-      const row = known.get(f.relPath);
-      return !row || row.file_size !== f.size || row.file_mtime !== f.mtimeMs;
-    });
-    let added = 0;
-    for (let i = 0; i < changed.length; i += SCAN_BATCH) {
-      const batch = changed.slice(i, i + SCAN_BATCH);
-      const records = await mapLimit(batch, SCAN_CONCURRENCY, (f) => this.tryRead(f, errors));
-      this.db.transaction(() => {
-        for (const r of records) if (r) this.upsert(r);
-      })();
-      added += batch.filter((f) => !known.has(f.relPath)).length;
-    }
-    const present = new Set(files.map((f) => f.relPath));
-    const gone = [...known.keys()].filter((rel) => !present.has(rel));
-    this.db.transaction(() => {
-      const del = this.db.prepare('DELETE FROM images WHERE rel_path = ?');
-      for (const rel of gone) del.run(rel);
-    })();
-    const trash = await this.trash.reconcile(errors);
+    const plan = await planScan(this.db, folder, replace);
+    const trash = applyScan(this.db, plan);
+    this.folder = folder;
     const report: ScanReport = {
-      files: files.length,
-      added,
-      updated: changed.length - added,
-      removed: gone.length,
-      recovered,
+      files: plan.files,
+      added: plan.added,
+      updated: plan.updated,
+      removed: plan.gone.length,
+      recovered: plan.recovered,
       trash,
       durationMs: Date.now() - started,
-      errors,
+      errors: plan.errors,
     };
-    log.info(full ? 'rescan done' : 'reconcile done', { ...report, errors: errors.length });
+    log.info(replace ? 'index rebuilt' : 'reconcile done', {
+      ...report,
+      errors: report.errors.length,
+    });
     return report;
-  }
-
-  private async tryRead(file: FileInfo, errors: string[]): Promise<ImageRecord | undefined> {
-    try {
-      return await readRecord(file);
-    } catch (err) {
-      errors.push(`${file.relPath}: ${(err as Error).message}`);
-      return undefined;
-    }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -410,10 +339,4 @@ export class Gallery {
     this.queue = job;
     return job;
   }
-}
-
-function ioError(action: string, file: string, err: unknown): EmulsionError {
-  return new EmulsionError('IO_ERROR', `Cannot ${action} ${file}: ${(err as Error).message}`, {
-    file,
-  });
 }

@@ -9,4 +9,4 @@ export type {
   GalleryQuery,
   ScanReport,
   TrashEntry,
-} from './types.ts';
+} from '../../common/gallery.ts';

@@ -3,18 +3,22 @@
  * from the files themselves (their metadata, size and time), which is what lets a rescan rebuild
  * the whole index.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { GalleryItem } from '../../common/gallery.ts';
 import { withFileSource } from '../metadata/byte-source.ts';
+import { listFiles } from '../metadata/folder-files.ts';
 import { hasPngSignature } from '../metadata/png-chunks.ts';
 import { readImageSettings } from '../metadata/read.ts';
-import type { ImageFormat, SettingsSource } from '../metadata/settings.ts';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
 /** Folder (inside the output folder) for Emulsion's own files: annotations and the trash. */
 export const PRIVATE_DIR = '.emulsion';
+
+/** Files stat-ed at once while listing: cheap calls, but not thousands in flight. */
+const STAT_CONCURRENCY = 16;
 
 export interface FileInfo {
   relPath: string;
@@ -23,21 +27,18 @@ export interface FileInfo {
   mtimeMs: number;
 }
 
+/** What an index row says about an image under the same names a GalleryItem uses. */
+export type ImageDescription = Pick<
+  GalleryItem,
+  'createdAt' | 'source' | 'format' | 'width' | 'height' | 'prompt' | 'model' | 'modelHash' | 'seed'
+>;
+
 /** The row the index keeps for one image file. */
-export interface ImageRecord {
+export interface ImageRecord extends ImageDescription {
   relPath: string;
   fileSize: number;
   fileMtime: number;
-  createdAt: number;
-  source: SettingsSource;
-  format: ImageFormat;
-  width: number | null;
-  height: number | null;
-  prompt: string;
   negative: string;
-  model: string | null;
-  modelHash: string | null;
-  seed: number | null;
   /** ImageSettings as JSON, or null. */
   settings: string | null;
   /** string[] as JSON. */
@@ -47,37 +48,31 @@ export interface ImageRecord {
 export const toRelPath = (root: string, abs: string) =>
   path.relative(root, abs).split(path.sep).join('/');
 
-/** Image files under `root`, recursively, skipping dot-files and dot-folders (temp files, trash). */
-export async function listImageFiles(root: string): Promise<FileInfo[]> {
-  const out: FileInfo[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
+/**
+ * Image files under `root`, recursively, skipping dot-files (temp files of saves in progress) and
+ * dot-folders (the trash, caches). A sub-folder that cannot be read is named in `errors`; an
+ * unreadable `root` throws.
+ */
+export async function listImageFiles(root: string, errors: string[] = []): Promise<FileInfo[]> {
+  const paths = await listFiles(
+    root,
+    (name) => !name.startsWith('.') && IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase()),
+    (dir, err) => errors.push(`${toRelPath(root, dir)}/: ${err.message}`),
+  );
+  const files = await mapLimit(paths, STAT_CONCURRENCY, async (abs) => {
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      const s = await stat(abs);
+      return {
+        relPath: toRelPath(root, abs),
+        absPath: abs,
+        size: s.size,
+        mtimeMs: Math.floor(s.mtimeMs),
+      };
     } catch {
-      return;
+      return undefined; // vanished between listing and stat: a later scan sees the truth
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const abs = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(abs);
-      else if (entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-        try {
-          const s = await stat(abs);
-          out.push({
-            relPath: toRelPath(root, abs),
-            absPath: abs,
-            size: s.size,
-            mtimeMs: Math.floor(s.mtimeMs),
-          });
-        } catch {
-          // Vanished between readdir and stat: a later scan sees the truth.
-        }
-      }
-    }
-  };
-  await walk(root);
-  return out;
+  });
+  return files.filter((f) => f !== undefined);
 }
 
 /** Pixel size: from IHDR for PNG (bytes 16-23), from sharp's header read otherwise. */
@@ -118,6 +113,19 @@ export async function readRecord(file: FileInfo): Promise<ImageRecord> {
     settings: s ? JSON.stringify(s) : null,
     warnings: JSON.stringify(read.warnings),
   };
+}
+
+/** `readRecord`, with a file that cannot be read named in `errors` instead of thrown. */
+export async function tryReadRecord(
+  file: FileInfo,
+  errors: string[],
+): Promise<ImageRecord | undefined> {
+  try {
+    return await readRecord(file);
+  } catch (err) {
+    errors.push(`${file.relPath}: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

@@ -8,7 +8,7 @@
  */
 import { invalidArgument } from '../../common/errors.ts';
 import { SETTINGS_SOURCES } from '../metadata/settings.ts';
-import type { GalleryQuery } from './types.ts';
+import type { GalleryQuery } from '../../common/gallery.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

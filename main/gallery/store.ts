@@ -5,11 +5,11 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import type { GalleryItem } from '../../common/gallery.ts';
 import { createLogger } from '../engine/log.ts';
 import type { ImageFormat, SettingsSource } from '../metadata/settings.ts';
-import type { ImageRecord } from './scan.ts';
+import type { ImageDescription, ImageRecord } from './scan.ts';
 import { migrate, NewerSchemaError } from './schema.ts';
-import type { GalleryItem } from './types.ts';
 
 const log = createLogger('gallery');
 
@@ -88,21 +88,28 @@ export const ITEM_COLUMNS = `images.id, images.rel_path, images.file_size, image
   (SELECT json_group_array(tag) FROM (SELECT tag FROM image_tags WHERE image_id = images.id
    ORDER BY tag)) AS tags_json`;
 
-export function rowToItem(root: string, row: Omit<ImageRow, 'settings' | 'warnings'>): GalleryItem {
+/** The fields an index row and an ImageRecord or GalleryItem share under the same names. */
+function describedBy(row: Omit<ImageRow, 'settings' | 'warnings'>): ImageDescription {
   return {
-    id: row.id,
-    path: path.join(root, ...row.rel_path.split('/')),
-    relPath: row.rel_path,
     createdAt: row.created_at,
     source: row.source as SettingsSource,
     format: row.format as ImageFormat,
     width: row.width,
     height: row.height,
     prompt: row.prompt,
-    negativePrompt: row.negative,
     model: row.model,
     modelHash: row.model_hash,
     seed: row.seed,
+  };
+}
+
+export function rowToItem(root: string, row: Omit<ImageRow, 'settings' | 'warnings'>): GalleryItem {
+  return {
+    id: row.id,
+    path: path.join(root, ...row.rel_path.split('/')),
+    relPath: row.rel_path,
+    ...describedBy(row),
+    negativePrompt: row.negative,
     favourite: row.favourite === 1,
     tags: JSON.parse(row.tags_json) as string[],
   };
@@ -146,17 +153,28 @@ export function rowToRecord(row: ImageRow): ImageRecord {
     relPath: row.rel_path,
     fileSize: row.file_size,
     fileMtime: row.file_mtime,
-    createdAt: row.created_at,
-    source: row.source as SettingsSource,
-    format: row.format as ImageFormat,
-    width: row.width,
-    height: row.height,
-    prompt: row.prompt,
+    ...describedBy(row),
     negative: row.negative,
-    model: row.model,
-    modelHash: row.model_hash,
-    seed: row.seed,
     settings: row.settings,
     warnings: row.warnings,
   };
+}
+
+/**
+ * Empties the index and records `root` as the folder it now covers. The index covers one output
+ * folder; call inside the transaction that fills it again, so a failure keeps the old index.
+ */
+export function replaceIndex(db: Database.Database, root: string): void {
+  db.exec('DELETE FROM images; DELETE FROM trash;');
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('outputDir', ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ).run(root);
+}
+
+/** The output folder the index covers, as recorded by `replaceIndex`. */
+export function indexedFolder(db: Database.Database): string | undefined {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'outputDir'").get() as
+    { value: string } | undefined;
+  return row?.value;
 }

@@ -4,18 +4,20 @@
  * stay in the annotations file under `trash/<name>`, so a rebuilt index still restores them.
  */
 import type Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EmulsionError, invalidArgument } from '../../common/errors.ts';
+import { invalidArgument } from '../../common/errors.ts';
+import type { GalleryItem, TrashEntry } from '../../common/gallery.ts';
 import type { Annotations } from './annotations.ts';
-import type { FileInfo, ImageRecord } from './scan.ts';
+import { ioError } from './errors.ts';
+import { withFileMoves } from './file-moves.ts';
+import { tryReadRecord, type ImageRecord } from './scan.ts';
 import { ITEM_COLUMNS, rowToItem, rowToRecord, upsertRecord, type ImageRow } from './store.ts';
-import type { GalleryItem, TrashEntry } from './types.ts';
 
 export const TRASH_KEY = 'trash/';
 
-interface TrashRow {
+export interface TrashRow {
   id: number;
   trash_name: string;
   original_rel_path: string;
@@ -30,8 +32,17 @@ export interface TrashHost {
   readonly trashDir: string;
   readonly annotations: Annotations;
   item(id: number): GalleryItem;
-  readRecord(file: FileInfo, errors: string[]): Promise<ImageRecord | undefined>;
 }
+
+/** What a trash row keeps of the image, so restoring needs no re-reading. */
+interface KeptRow {
+  record: ImageRecord;
+  favourite: boolean;
+  tags: string[];
+}
+
+const INSERT_TRASH =
+  'INSERT INTO trash (trash_name, original_rel_path, row_json, deleted_at) VALUES (?, ?, ?, ?)';
 
 export class Trash {
   constructor(private readonly host: TrashHost) {}
@@ -52,84 +63,102 @@ export class Trash {
   }
 
   /**
-   * Moves one image to the trash: the row moves to the trash table and the file is renamed in one
-   * transaction, so a failed rename leaves the row. Undefined when the file was already gone.
+   * Moves images to the trash, all or none. Every id is checked before anything moves; then the
+   * files are renamed and the rows moved in one unit (file-moves.ts), so an unknown id or a failed
+   * rename leaves every image where it was. An image whose file is already gone loses its row and
+   * gets no entry. Entries come back in the order of `ids`.
    */
-  moveToTrash(id: number): TrashEntry | undefined {
-    const row = this.host.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, images.settings, images.warnings FROM images WHERE id = ?`)
-      .get(id) as ImageRow | undefined;
-    if (!row) throw invalidArgument('ids', id, 'ids of images in the gallery');
-    const item = rowToItem(this.host.root, row);
-    const name = this.freeTrashName(path.basename(item.relPath));
+  moveToTrash(ids: readonly number[]): TrashEntry[] {
+    const { db } = this.host;
+    const rows = uniqueIds(ids, 'ids').map((id) => {
+      const row = db
+        .prepare(
+          `SELECT ${ITEM_COLUMNS}, images.settings, images.warnings FROM images WHERE id = ?`,
+        )
+        .get(id) as ImageRow | undefined;
+      if (!row) throw invalidArgument('ids', id, 'ids of images in the gallery');
+      return row;
+    });
     const deletedAt = Date.now();
-    try {
-      this.host.db.transaction(() => {
-        const json = JSON.stringify({
+    const moved: { item: GalleryItem; name: string }[] = [];
+    const gone: GalleryItem[] = [];
+    withFileMoves(db, (move) => {
+      for (const row of rows) {
+        const item = rowToItem(this.host.root, row);
+        const name = this.freeTrashName(path.basename(item.relPath));
+        try {
+          move(item.path, path.join(this.host.trashDir, name));
+        } catch (err) {
+          // ENOENT also means a missing trash folder: only a missing image counts as gone.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync(item.path))
+            throw ioError('move to the trash', item.path, err);
+          db.prepare('DELETE FROM images WHERE id = ?').run(row.id);
+          gone.push(item);
+          continue;
+        }
+        const kept: KeptRow = {
           record: rowToRecord(row),
           favourite: item.favourite,
           tags: item.tags,
-        });
-        this.host.db
-          .prepare(
-            'INSERT INTO trash (trash_name, original_rel_path, row_json, deleted_at) VALUES (?, ?, ?, ?)',
-          )
-          .run(name, item.relPath, json, deletedAt);
-        this.host.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-        renameSync(item.path, path.join(this.host.trashDir, name)); // throws -> rollback
-      })();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw ioError('move to the trash', item.path, err);
-      // The file is already gone: drop the row, there is nothing to keep.
-      this.host.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-      this.host.annotations.delete(item.relPath);
-      return undefined;
-    }
-    this.host.annotations.delete(item.relPath);
-    this.host.annotations.set(TRASH_KEY + name, {
-      favourite: item.favourite,
-      tags: item.tags,
-      originalRelPath: item.relPath,
-      deletedAt,
+        };
+        db.prepare(INSERT_TRASH).run(name, item.relPath, JSON.stringify(kept), deletedAt);
+        db.prepare('DELETE FROM images WHERE id = ?').run(row.id);
+        moved.push({ item, name });
+      }
     });
-    const stored = this.host.db
-      .prepare('SELECT * FROM trash WHERE trash_name = ?')
-      .get(name) as TrashRow;
-    return this.entry(stored);
+    this.host.annotations.batch(() => {
+      for (const item of gone) this.host.annotations.delete(item.relPath);
+      for (const { item, name } of moved) {
+        this.host.annotations.delete(item.relPath);
+        this.host.annotations.set(TRASH_KEY + name, {
+          favourite: item.favourite,
+          tags: item.tags,
+          originalRelPath: item.relPath,
+          deletedAt,
+        });
+      }
+    });
+    const byName = db.prepare('SELECT * FROM trash WHERE trash_name = ?');
+    return moved.map(({ name }) => this.entry(byName.get(name) as TrashRow));
   }
 
-  /** Puts one trashed image back where it was, or beside it if that name is taken now. */
-  restore(trashId: number): GalleryItem {
-    const row = this.host.db.prepare('SELECT * FROM trash WHERE id = ?').get(trashId) as
-      TrashRow | undefined;
-    if (!row) throw invalidArgument('trashIds', trashId, 'ids of entries in the trash');
-    const kept = JSON.parse(row.row_json) as {
-      record: ImageRecord;
-      favourite: boolean;
-      tags: string[];
-    };
-    const rel = this.freeRelPath(row.original_rel_path);
-    const target = path.join(this.host.root, ...rel.split('/'));
-    let id = 0;
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      this.host.db.transaction(() => {
-        this.host.db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
-        id = upsertRecord(
-          this.host.db,
-          { ...kept.record, relPath: rel },
-          kept.favourite,
-          kept.tags,
-        );
-        renameSync(path.join(this.host.trashDir, row.trash_name), target);
-      })();
-    } catch (err) {
-      throw ioError('restore', path.join(this.host.trashDir, row.trash_name), err);
-    }
-    this.host.annotations.delete(TRASH_KEY + row.trash_name);
-    this.host.annotations.set(rel, { favourite: kept.favourite, tags: kept.tags });
-    return this.host.item(id);
+  /**
+   * Puts trashed images back where they were, or beside the original name if it is taken now; all
+   * or none, like `moveToTrash`. Items come back in the order of `trashIds`.
+   */
+  restore(trashIds: readonly number[]): GalleryItem[] {
+    const { db } = this.host;
+    const rows = uniqueIds(trashIds, 'trashIds').map((trashId) => {
+      const row = db.prepare('SELECT * FROM trash WHERE id = ?').get(trashId) as
+        TrashRow | undefined;
+      if (!row) throw invalidArgument('trashIds', trashId, 'ids of entries in the trash');
+      return row;
+    });
+    const restored: { id: number; rel: string; kept: KeptRow; trashName: string }[] = [];
+    withFileMoves(db, (move) => {
+      for (const row of rows) {
+        const kept = JSON.parse(row.row_json) as KeptRow;
+        const rel = this.freeRelPath(row.original_rel_path);
+        const from = path.join(this.host.trashDir, row.trash_name);
+        const target = path.join(this.host.root, ...rel.split('/'));
+        db.prepare('DELETE FROM trash WHERE id = ?').run(row.id);
+        const id = upsertRecord(db, { ...kept.record, relPath: rel }, kept.favourite, kept.tags);
+        try {
+          mkdirSync(path.dirname(target), { recursive: true });
+          move(from, target);
+        } catch (err) {
+          throw ioError('restore', from, err);
+        }
+        restored.push({ id, rel, kept, trashName: row.trash_name });
+      }
+    });
+    this.host.annotations.batch(() => {
+      for (const { rel, kept, trashName } of restored) {
+        this.host.annotations.delete(TRASH_KEY + trashName);
+        this.host.annotations.set(rel, { favourite: kept.favourite, tags: kept.tags });
+      }
+    });
+    return restored.map(({ id }) => this.host.item(id));
   }
 
   /** Deletes every trashed file for good; returns how many. */
@@ -180,47 +209,74 @@ export class Trash {
     });
     return dir === '.' ? name : `${dir}/${name}`;
   }
+}
 
-  /** Makes the trash table follow the trash folder's files; returns how many entries there are. */
-  async reconcile(errors: string[]): Promise<number> {
-    let names: string[] = [];
-    try {
-      names = (await readdir(this.host.trashDir)).filter((n) => !n.startsWith('.'));
-    } catch {
-      // no trash folder yet
-    }
-    const rows = this.host.db.prepare('SELECT * FROM trash').all() as TrashRow[];
-    const byName = new Map(rows.map((r) => [r.trash_name, r]));
-    const files = new Set(names);
-    for (const name of names) {
-      if (byName.has(name)) continue;
-      const abs = path.join(this.host.trashDir, name);
-      const note = this.host.annotations.get(TRASH_KEY + name);
-      const s = await stat(abs);
-      const original = note?.originalRelPath ?? name;
-      const record = await this.host.readRecord(
-        { relPath: original, absPath: abs, size: s.size, mtimeMs: Math.floor(s.mtimeMs) },
-        errors,
-      );
-      if (!record) continue;
-      const json = JSON.stringify({
-        record,
-        favourite: note?.favourite === true,
-        tags: note?.tags ?? [],
-      });
-      this.host.db
-        .prepare(
-          'INSERT INTO trash (trash_name, original_rel_path, row_json, deleted_at) VALUES (?, ?, ?, ?)',
-        )
-        .run(name, original, json, note?.deletedAt ?? Math.floor(s.mtimeMs));
-    }
-    this.host.db.transaction(() => {
-      for (const row of rows)
-        if (!files.has(row.trash_name))
-          this.host.db.prepare('DELETE FROM trash WHERE id = ?').run(row.id);
-    })();
-    return (this.host.db.prepare('SELECT count(*) AS n FROM trash').get() as { n: number }).n;
+/** What `applyTrash` changes to make the trash table follow the trash folder. */
+export interface TrashPlan {
+  /** Files in the trash folder without a row, read back from their own metadata. */
+  additions: { name: string; originalRelPath: string; rowJson: string; deletedAt: number }[];
+  /** Ids of rows whose file is no longer in the trash folder. */
+  removals: number[];
+}
+
+/**
+ * Compares the trash folder with the trash rows the index has for it (none when indexing a folder
+ * anew) and reads the files that have no row. Changes nothing; `applyTrash` writes the result.
+ */
+export async function planTrash(
+  folder: { trashDir: string; annotations: Annotations },
+  rows: readonly TrashRow[],
+  errors: string[],
+): Promise<TrashPlan> {
+  let names: string[] = [];
+  try {
+    names = (await readdir(folder.trashDir)).filter((n) => !n.startsWith('.'));
+  } catch {
+    // no trash folder yet
   }
+  const byName = new Set(rows.map((r) => r.trash_name));
+  const files = new Set(names);
+  const additions: TrashPlan['additions'] = [];
+  for (const name of names) {
+    if (byName.has(name)) continue;
+    const abs = path.join(folder.trashDir, name);
+    const note = folder.annotations.get(TRASH_KEY + name);
+    const original = note?.originalRelPath ?? name;
+    let mtimeMs: number;
+    let size: number;
+    try {
+      const s = await stat(abs);
+      [mtimeMs, size] = [Math.floor(s.mtimeMs), s.size];
+    } catch (err) {
+      errors.push(`${TRASH_KEY}${name}: ${(err as Error).message}`);
+      continue;
+    }
+    const record = await tryReadRecord({ relPath: original, absPath: abs, size, mtimeMs }, errors);
+    if (!record) continue;
+    const kept: KeptRow = { record, favourite: note?.favourite === true, tags: note?.tags ?? [] };
+    additions.push({
+      name,
+      originalRelPath: original,
+      rowJson: JSON.stringify(kept),
+      deletedAt: note?.deletedAt ?? mtimeMs,
+    });
+  }
+  const removals = rows.filter((r) => !files.has(r.trash_name)).map((r) => r.id);
+  return { additions, removals };
+}
+
+/** Writes a TrashPlan; call inside the transaction that writes the rest of the scan. */
+export function applyTrash(db: Database.Database, plan: TrashPlan): void {
+  const insert = db.prepare(INSERT_TRASH);
+  for (const a of plan.additions) insert.run(a.name, a.originalRelPath, a.rowJson, a.deletedAt);
+  const remove = db.prepare('DELETE FROM trash WHERE id = ?');
+  for (const id of plan.removals) remove.run(id);
+}
+
+/** The distinct ids of `ids`, in order; throws naming `field` unless it is an array. */
+function uniqueIds(ids: readonly number[], field: string): number[] {
+  if (!Array.isArray(ids)) throw invalidArgument(field, ids, 'an array of ids');
+  return [...new Set(ids)];
 }
 
 function existsInDir(dir: string, name: string): boolean {
@@ -236,10 +292,4 @@ export function freeName(name: string, taken: (candidate: string) => boolean): s
     const candidate = `${stem} (${n})${ext}`;
     if (!taken(candidate)) return candidate;
   }
-}
-
-function ioError(action: string, file: string, err: unknown): EmulsionError {
-  return new EmulsionError('IO_ERROR', `Cannot ${action} ${file}: ${(err as Error).message}`, {
-    file,
-  });
 }

@@ -129,6 +129,33 @@ describe('Gallery recovery', () => {
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('recovers interrupted saves in sub-folders too, leaving the trash and cache folders alone', async () => {
+    const result = await makeResult({ prompt: 'crashed in a sub-folder', seed: 31337 });
+    const { png } = withMetadata(result, result.images[0]);
+    const sub = path.join(out, '2026-05', 'portraits');
+    const trash = path.join(out, '.emulsion', 'trash');
+    const cache = path.join(out, '.emulsion', 'cache');
+    for (const dir of [sub, trash, cache]) await mkdir(dir, { recursive: true });
+    await writeFile(path.join(sub, '00003-1.png'), 'an older image');
+    await writeFile(path.join(sub, '.emulsion-999999-0123456789ab.tmp'), png);
+    await writeFile(path.join(sub, '.emulsion-999999-ba9876543210.tmp'), png.subarray(0, 100));
+    const privateTemps = [
+      path.join(trash, '.emulsion-999999-00000000000a.tmp'),
+      path.join(cache, '.emulsion-999999-00000000000b.tmp'),
+    ];
+    for (const file of privateTemps) await writeFile(file, png);
+
+    const g = await open();
+    // Named in its own folder, one past the highest sequence number there (00003).
+    expect(g.query({ text: 'crashed' }).items.map((i) => i.relPath)).toEqual([
+      '2026-05/portraits/00004-31337.png',
+    ]);
+    expect((await readdir(sub)).sort()).toEqual(['00003-1.png', '00004-31337.png']);
+    expect(privateTemps.map((f) => existsSync(f))).toEqual([true, true]);
+    expect(g.listTrash()).toEqual([]);
+    expect(await g.reconcile()).toMatchObject({ recovered: 0, added: 0 });
+  });
+
   it('finishes a delete interrupted after the file moved to the trash', async () => {
     const g = await open();
     const [a] = await saveMany(g, ['half deleted']);

@@ -2,6 +2,9 @@
  * The gallery's trash: a folder inside the output folder (`.emulsion/trash`) plus a table holding
  * each trashed image's row, so restoring needs no re-reading. Favourites and tags of trashed images
  * stay in the annotations file under `trash/<name>`, so a rebuilt index still restores them.
+ *
+ * Deleting and restoring several images happens whole or not at all (file-moves.ts); rebuilding
+ * the trash table from the folder is planned here and written by the scan's transaction.
  */
 import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
@@ -70,7 +73,7 @@ export class Trash {
    */
   moveToTrash(ids: readonly number[]): TrashEntry[] {
     const { db } = this.host;
-    const rows = uniqueIds(ids, 'ids').map((id) => {
+    const rows = distinctIds(ids, 'ids').map((id) => {
       const row = db
         .prepare(
           `SELECT ${ITEM_COLUMNS}, images.settings, images.warnings FROM images WHERE id = ?`,
@@ -128,7 +131,7 @@ export class Trash {
    */
   restore(trashIds: readonly number[]): GalleryItem[] {
     const { db } = this.host;
-    const rows = uniqueIds(trashIds, 'trashIds').map((trashId) => {
+    const rows = distinctIds(trashIds, 'trashIds').map((trashId) => {
       const row = db.prepare('SELECT * FROM trash WHERE id = ?').get(trashId) as
         TrashRow | undefined;
       if (!row) throw invalidArgument('trashIds', trashId, 'ids of entries in the trash');
@@ -181,7 +184,7 @@ export class Trash {
   }
 
   entry(r: TrashRow): TrashEntry {
-    const kept = JSON.parse(r.row_json) as { record: ImageRecord };
+    const kept = JSON.parse(r.row_json) as KeptRow;
     return {
       id: r.id,
       path: path.join(this.host.trashDir, r.trash_name),
@@ -273,10 +276,15 @@ export function applyTrash(db: Database.Database, plan: TrashPlan): void {
   for (const id of plan.removals) remove.run(id);
 }
 
-/** The distinct ids of `ids`, in order; throws naming `field` unless it is an array. */
-function uniqueIds(ids: readonly number[], field: string): number[] {
+/** `ids` as given; throws naming `field` unless it is an array with each id once. */
+function distinctIds(ids: readonly number[], field: string): readonly number[] {
   if (!Array.isArray(ids)) throw invalidArgument(field, ids, 'an array of ids');
-  return [...new Set(ids)];
+  const seen = new Set<number>();
+  for (const id of ids) {
+    if (seen.has(id)) throw invalidArgument(field, id, 'ids listed once each');
+    seen.add(id);
+  }
+  return ids;
 }
 
 function existsInDir(dir: string, name: string): boolean {

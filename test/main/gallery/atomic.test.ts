@@ -116,23 +116,38 @@ describe('Gallery.delete', () => {
     );
   });
 
+  it('drops the row of an image whose file is already gone, and trashes the others', async () => {
+    const a = await save('removed by hand', 1);
+    const b = await save('still here', 2);
+    await rm(a.path);
+    const entries = await gallery.delete([a.id, b.id]);
+    expect(entries.map((e) => e.prompt)).toEqual(['still here']);
+    expect(gallery.query().total).toBe(0);
+    expect(await readdir(gallery.trashDir)).toEqual([path.basename(b.path)]);
+  });
+
   it('gives two images of the same name in different folders distinct trash names', async () => {
     const a = await save('top level', 7);
     await mkdir(path.join(out, 'sub'));
     const copy = path.join(out, 'sub', path.basename(a.path));
     await writeFile(copy, await readFile(a.path));
     const b = await gallery.addFile(copy);
-    const entries = await gallery.delete([a.id, b.id, a.id]);
+    const entries = await gallery.delete([a.id, b.id]);
     expect(entries.map((e) => [e.originalRelPath, path.basename(e.path)])).toEqual([
       ['00000-7.png', '00000-7.png'],
       ['sub/00000-7.png', '00000-7 (2).png'],
     ]);
   });
 
-  it('refuses ids that are not an array, naming the field', async () => {
+  it('refuses ids that are not an array or list an id twice, naming the field', async () => {
+    const a = await save('listed twice', 1);
     await expect(gallery.delete(42 as never)).rejects.toThrow(
       '`ids` must be an array of ids; received 42.',
     );
+    await expect(gallery.delete([a.id, a.id])).rejects.toThrow(
+      `\`ids\` must be ids listed once each; received ${a.id}.`,
+    );
+    expect(existsSync(a.path)).toBe(true);
   });
 });
 

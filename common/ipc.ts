@@ -33,6 +33,7 @@ import type {
   JobEvent,
   RefinerPass,
 } from './generation.ts';
+import type { ClassThresholds, NsfwClass, PromptCategory, SafetySettings } from './safety.ts';
 
 /** An image the renderer sends: always bytes, never a path (main reads no file the UI names). */
 export interface StudioImage {
@@ -58,7 +59,15 @@ export interface StudioModel {
   family: 'sd1' | 'sd2' | 'sdxl' | 'sdxl-refiner' | 'unknown';
   defaults: { width: number; height: number; steps: number; cfg: number; scheduler: string };
   bundled: boolean;
+  /** Few-step and inpainting variants (an inpainting UNet takes 9 channels: no refiner). */
+  traits?: { turbo: boolean; lcm: boolean; inpaint: boolean };
 }
+
+/**
+ * The safety settings the studio keeps. The user's word-list folder is not among them: it is the
+ * app's own folder (`SafetyTermsInfo.userTermsDir`), so no call can point the filter elsewhere.
+ */
+export type StudioSafetySettings = Omit<SafetySettings, 'userTermsDir'>;
 
 export interface StudioSettings {
   /** Absolute folder scanned for model folders (the bundled demo model is always listed too). */
@@ -67,6 +76,8 @@ export interface StudioSettings {
   outputFolder: string;
   /** The provider asked for; `auto` tries the best one this machine has. */
   provider: ExecutionProviderName;
+  /** The safety filter: policy, prompt categories, classifier thresholds, the model's checker. */
+  safety: StudioSafetySettings;
 }
 
 export interface ProvidersInfo {
@@ -98,7 +109,11 @@ export interface FolderChoice {
   settings: StudioSettings;
 }
 
-/** `done` as the studio forwards it: the images are already saved in the gallery. */
+/**
+ * `done` as the studio forwards it: the images are already saved in the gallery. An image blurred
+ * by the safety filter arrives without its `originalPng`: main keeps it, and hands it over only
+ * when the user asks to reveal it (`safetyReveal`).
+ */
 export type StudioDoneEvent = {
   status: 'done';
   jobId: string;
@@ -128,6 +143,254 @@ export interface ControlHintPreview {
 }
 
 export type StudioJobEvent = Exclude<JobEvent, { status: 'done' }> | StudioDoneEvent;
+
+/* ---- Safety (main/safety through main/app/safety-handlers.ts) ---- */
+
+/** One prompt word list as the settings view shows it (read-only). */
+export interface SafetyTermList {
+  category: PromptCategory;
+  terms: string[];
+  exceptions: string[];
+  /** The list's header comment: why it holds what it holds. */
+  reason: string;
+  /** The files it was built from, shipped first, then the user's. */
+  files: string[];
+}
+
+export interface SafetyTermsInfo {
+  lists: SafetyTermList[];
+  /** The folder where `<category>.txt` files extend or override the shipped lists. */
+  userTermsDir: string;
+  /** Set when the user's lists could not be read; `lists` are then the shipped ones. */
+  error?: string;
+}
+
+/** A blurred image of this session: its job and its index in the batch. */
+export interface SafetyImageRef {
+  jobId: string;
+  index: number;
+}
+
+export interface SafetyEvalRequest {
+  /** A folder of images inside the app's folders. */
+  imagesDir: string;
+  /** `file,label[,category]` CSV inside the app's folders (main/safety/labels.ts). */
+  labelsFile: string;
+  /** Recall the suggested threshold must reach, in (0, 1]; default 0.9. */
+  targetRecall?: number;
+  /** A listed model whose own safety_checker is evaluated too, when it has one. */
+  model?: string;
+}
+
+/** A proportion with its Wilson 95 % interval (main/safety/stats.ts Rate). */
+export interface SafetyRate {
+  value: number;
+  successes: number;
+  total: number;
+  interval: { low: number; high: number };
+}
+
+export interface SafetyEvalLayer {
+  layer: 'classifier' | 'safety-checker' | 'combined';
+  confusion: { tp: number; fp: number; tn: number; fn: number };
+  precision: SafetyRate | null;
+  recall: SafetyRate | null;
+  falsePositiveRate: SafetyRate | null;
+  /** Classifier only: the threshold on max(Hentai, Porn, Sexy) that reaches the target recall. */
+  thresholdForTargetRecall: {
+    threshold: number;
+    target: number;
+    recall: number;
+    precision: number;
+    flagged: number;
+  } | null;
+  note?: string;
+  byCategory: { category: string; label: 'safe' | 'unsafe'; flagged: SafetyRate }[];
+}
+
+/** main/safety/eval.ts EvalReport as plain JSON. */
+export interface SafetyEvalReport {
+  imagesDir: string;
+  labelsFile: string;
+  counts: { images: number; unsafe: number; safe: number };
+  targetRecall: number;
+  thresholds: ClassThresholds | null;
+  layers: SafetyEvalLayer[];
+  items: {
+    file: string;
+    label: 'safe' | 'unsafe';
+    category?: string;
+    classifier?: { scores: Record<NsfwClass, number>; unsafeScore: number; flagged: boolean };
+    safetyChecker?: { flagged: boolean };
+  }[];
+  unlabelled: string[];
+}
+
+/* ---- Evaluation (main/eval/service.ts through main/app/eval-handlers.ts) ----
+ * renderer/eval/api.ts re-exports these for the evaluation views. A/B pairs carry no variant
+ * names, only the two image files: main keeps which variant is on which side. */
+
+export interface AttributeDto {
+  name: string;
+  values: string[];
+  swatches?: string[];
+}
+
+export interface AuditVariantDto {
+  id: string;
+  label: string;
+  settings: Record<string, unknown>;
+}
+
+export interface AuditDefinitionDto {
+  version: 1;
+  name: string;
+  template: string;
+  slots: Record<string, string[]>;
+  seeds: number[];
+  settings: Record<string, unknown>;
+  variants: AuditVariantDto[];
+  attributes: AttributeDto[];
+}
+
+export interface AuditPlanDto {
+  cells: number;
+  variants: number;
+  seedsPerCell: number;
+  images: number;
+  /** Wilson 95 % half-width at 50 % for one cell. */
+  halfWidthAtHalf: number;
+}
+
+export type EvalJobEventDto =
+  | { status: 'queued'; jobId: string; kind: string; label: string; position: number }
+  | { status: 'running'; jobId: string }
+  | { status: 'progress'; jobId: string; done: number; total: number; message?: string }
+  | { status: 'done'; jobId: string; summary?: unknown }
+  | { status: 'cancelled'; jobId: string }
+  | { status: 'error'; jobId: string; error: { code: string; message: string; field?: string } };
+
+export interface LabelItemDto {
+  image: string;
+  /** Absolute path; show it through `EvalApi.imageUrl`. */
+  file: string;
+  variant: string;
+  cell: string;
+}
+
+export interface LabellingQueueDto {
+  attributes: AttributeDto[];
+  items: LabelItemDto[];
+}
+
+export interface LabelDto {
+  image: string;
+  attribute: string;
+  /** A value, "can't tell", or null to clear (undo). */
+  value: string | null;
+}
+
+export const AXIS_KIND_OPTIONS = [
+  'steps',
+  'cfg',
+  'seed',
+  'scheduler',
+  'model',
+  'prompt',
+  'strength',
+  'control',
+  'refiner',
+] as const;
+export type AxisKindDto = (typeof AXIS_KIND_OPTIONS)[number];
+
+export interface AxisDto {
+  kind: AxisKindDto;
+  /** As typed: "10,20,30", "10-30 (+10)", "Euler a, DPM++ 2M Karras"; main parses it. */
+  values: string;
+}
+
+export interface XyzRequestDto {
+  base: { prompt: string } & Record<string, unknown>;
+  x: AxisDto;
+  y?: AxisDto;
+  z?: AxisDto;
+  out: string;
+}
+
+export interface XyzResultDto {
+  grid: string;
+  zGrids: string[];
+  cells: { id: string; file: string; labels: { x: string; y?: string; z?: string } }[];
+}
+
+export type AbChoiceDto = 'left' | 'right' | 'tie' | 'skip';
+
+export interface AbPairDto {
+  id: string;
+  prompt: string;
+  category: string;
+  leftFile: string;
+  rightFile: string;
+}
+
+export interface AbStateDto {
+  pair?: AbPairDto;
+  voted: number;
+  total: number;
+  skipped: number;
+}
+
+export interface RatingDto {
+  item: string;
+  elo: number;
+  eloLow: number;
+  eloHigh: number;
+  wins: number;
+  losses: number;
+  ties: number;
+  comparisons: number;
+}
+
+export interface WinRateDto {
+  category: string;
+  item: string;
+  rate: number;
+  low: number;
+  high: number;
+  comparisons: number;
+}
+
+export interface ScoreAgreementDto {
+  scorer: string;
+  rate: number;
+  low: number;
+  high: number;
+  n: number;
+  undecided: number;
+}
+
+export interface RankingDto {
+  ratings: RatingDto[];
+  winRates: WinRateDto[];
+  agreements: ScoreAgreementDto[];
+  votes: number;
+  ties: number;
+  skips: number;
+}
+
+/** A folder of the evaluation workspace: an audit, an XY/Z plot or an A/B session. */
+export interface EvalFolder {
+  name: string;
+  dir: string;
+}
+
+/** The evaluation workspace, `<app data>/eval`, and what it holds. */
+export interface EvalWorkspace {
+  root: string;
+  audits: EvalFolder[];
+  xyz: EvalFolder[];
+  ab: EvalFolder[];
+}
 
 /** Phantom-typed entry: the types live in the type parameters, the value only names the kind. */
 interface Call<Req, Res> {
@@ -183,6 +446,33 @@ export const CALLS = {
   readImageSettings: call<StudioImage, DroppedImageSettings>(),
   /** Shows a file inside the app's own folders in the OS file manager. */
   revealInFolder: call<{ path: string }, null>(),
+
+  /* ---- Safety (main/app/safety-handlers.ts) ---- */
+  /** The prompt word lists in effect (read-only) and the folder that extends them. */
+  safetyTerms: call<void, SafetyTermsInfo>(),
+  /** Reads the word lists again after the user edited them, and gives them to the engine. */
+  safetyReloadTerms: call<void, SafetyTermsInfo>(),
+  /** The unblurred PNG of a blurred image of this session (held in memory, never written). */
+  safetyReveal: call<SafetyImageRef, { png: Uint8Array }>(),
+  /** Replaces the saved blurred file with the original, recording `revealed: true`. */
+  safetyKeepOriginal: call<SafetyImageRef, GalleryItem>(),
+  /** safety-eval over a labelled folder: confusion matrices and Wilson intervals per layer. */
+  safetyEval: call<SafetyEvalRequest, SafetyEvalReport>(),
+
+  /* ---- Evaluation (main/app/eval-handlers.ts over main/eval/service.ts) ---- */
+  evalWorkspace: call<void, EvalWorkspace>(),
+  evalCancelJob: call<{ jobId: string }, null>(),
+  evalPlanAudit: call<AuditDefinitionDto, AuditPlanDto>(),
+  /** Creates (or resumes) the audit in `dir` and queues its images. */
+  evalStartAudit: call<{ dir: string; definition: AuditDefinitionDto }, { jobId: string }>(),
+  evalLabellingQueue: call<{ dir: string; annotator: string }, LabellingQueueDto>(),
+  evalSaveLabel: call<{ dir: string; annotator: string; label: LabelDto }, null>(),
+  evalWriteAuditReport: call<{ dir: string }, { html: string }>(),
+  evalStartXyz: call<XyzRequestDto, { jobId: string }>(),
+  evalXyzResult: call<{ out: string }, XyzResultDto>(),
+  evalAbState: call<{ dir: string }, AbStateDto>(),
+  evalVote: call<{ dir: string; pairId: string; choice: AbChoiceDto }, AbStateDto>(),
+  evalAbRanking: call<{ dir: string }, RankingDto>(),
 } as const;
 
 export type Calls = typeof CALLS;
@@ -196,6 +486,8 @@ export const CALL_NAMES = Object.keys(CALLS) as CallName[];
 /** Events main pushes to the renderer. The bridge exposes each as `on<Name>(listener)`. */
 export const EVENTS = {
   jobEvent: { kind: 'event' } as { kind: 'event'; payload?: StudioJobEvent },
+  /** Progress of long evaluation runs (audits, XY/Z plots). */
+  evalJobEvent: { kind: 'event' } as { kind: 'event'; payload?: EvalJobEventDto },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -6,11 +6,18 @@
  */
 import path from 'node:path';
 import type { GalleryItem } from '../../common/gallery.ts';
-import type { GenerateResult } from '../../common/generation.ts';
-import { serializeError, type SerializedError } from '../../common/errors.ts';
+import type { GenerateResult, GeneratedImage } from '../../common/generation.ts';
+import {
+  EmulsionError,
+  invalidArgument,
+  serializeError,
+  type SerializedError,
+} from '../../common/errors.ts';
 import { createLogger } from '../engine/log.ts';
 import { Gallery } from '../gallery/gallery.ts';
 import { ModelHashCache, type ModelHashes } from '../metadata/model-hash.ts';
+import { withMetadata } from '../metadata/write.ts';
+import { writeFileAtomic } from './outputs.ts';
 import { createThumbnailCache, type ThumbnailCache } from './thumbnails.ts';
 
 const log = createLogger('studio-gallery');
@@ -115,4 +122,60 @@ export async function saveResult(
     }
   }
   return saved;
+}
+
+/** A blurred image as it was saved, with the original the engine kept in memory. */
+export interface HeldOriginal {
+  /** The job's result (its request, scheduler and prompt decision; images left out). */
+  result: GenerateResult;
+  /** The image as generated: `png` blurred, `originalPng` the unblurred pixels. */
+  image: GeneratedImage & { originalPng: Uint8Array };
+  /** Its gallery entry, or null when it could not be saved. */
+  item: GalleryItem | null;
+}
+
+/**
+ * "Keep original": writes the original pixels over the saved blurred file, in place, with both
+ * metadata chunks rebuilt and the image's safety decision marked `revealed: true`, then indexes
+ * the file again. The same path keeps the same gallery row (and its favourite and tags), so the
+ * blurred version does not linger as a separate item; the write is atomic (temp file, rename),
+ * so a reader sees either the blurred or the original file, never half of one.
+ */
+export async function replaceWithOriginal(
+  gallery: Pick<Gallery, 'get' | 'addFile'>,
+  hashes: HashLookup,
+  held: HeldOriginal,
+): Promise<GalleryItem> {
+  const { item, result } = held;
+  if (!item) {
+    throw new EmulsionError(
+      'IO_ERROR',
+      'The blurred image was never saved, so there is no file to replace.',
+    );
+  }
+  if (gallery.get(item.id)?.path !== item.path) {
+    throw invalidArgument(
+      'id',
+      item.id,
+      'an image still in the gallery',
+      'The blurred image was deleted or moved, so its original was not written.',
+    );
+  }
+  const decision = held.image.safety;
+  const image: GeneratedImage = {
+    png: held.image.originalPng,
+    width: held.image.width,
+    height: held.image.height,
+    seed: held.image.seed,
+    index: held.image.index,
+    ...(decision ? { safety: { ...decision, revealed: true } } : {}),
+  };
+  const { png } = withMetadata(result, image, {
+    modelHashes: await hashes(result.request.model),
+    refinerHashes: result.request.refiner ? await hashes(result.request.refiner.model) : undefined,
+    createdAt: new Date(item.createdAt),
+  });
+  await writeFileAtomic(item.path, png);
+  log.info(`Kept the original of ${item.relPath} (safety decision marked revealed)`);
+  return gallery.addFile(item.path);
 }

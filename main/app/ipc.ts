@@ -8,6 +8,8 @@ import {
   callChannel,
   eventChannel,
   type Envelope,
+  type EventName,
+  type EventPayload,
   type StudioJobEvent,
 } from '../../common/ipc.ts';
 import { createLogger } from '../engine/log.ts';
@@ -47,12 +49,23 @@ export function registerIpcHandlers(
   };
 }
 
-/** Sends job events to a window while it exists. */
-export function jobEventSender(
-  target: () => { isDestroyed(): boolean; send(channel: string, payload: unknown): void } | null,
-): (event: StudioJobEvent) => void {
-  return (event) => {
+type EventTarget = () => {
+  isDestroyed(): boolean;
+  send(channel: string, payload: unknown): void;
+} | null;
+
+/** Sends one kind of event to a window while it exists. */
+export function eventSender<K extends EventName>(
+  name: K,
+  target: EventTarget,
+): (payload: EventPayload<K>) => void {
+  return (payload) => {
     const contents = target();
-    if (contents && !contents.isDestroyed()) contents.send(eventChannel('jobEvent'), event);
+    if (contents && !contents.isDestroyed()) contents.send(eventChannel(name), payload);
   };
+}
+
+/** Sends job events to a window while it exists. */
+export function jobEventSender(target: EventTarget): (event: StudioJobEvent) => void {
+  return eventSender('jobEvent', target);
 }

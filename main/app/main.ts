@@ -14,13 +14,13 @@ import { createEngineClient } from '../engine/worker/client.ts';
 import { createLogger, setLogLevel, setLogSink } from '../engine/log.ts';
 import { createDispatch } from './dispatch.ts';
 import { openStudioGallery } from './gallery-service.ts';
-import { jobEventSender, registerIpcHandlers } from './ipc.ts';
+import { eventSender, jobEventSender, registerIpcHandlers } from './ipc.ts';
 import { createFileLogSink, logLevelFromEnv } from './logging.ts';
 import { menuTemplate } from './menu.ts';
 import { createImageHandler, IMAGE_SCHEME_PRIVILEGES } from './protocol.ts';
 import { catalogSchedulers } from './schedulers.ts';
 import { createAppUrlCheck, hardenContents, hardenSession, isTrustedFrame } from './security.ts';
-import { pointEngineAtBundledModels } from './resources.ts';
+import { bundledSafetyTermsDir, pointEngineAtBundledModels } from './resources.ts';
 import { openSettingsStore } from './settings.ts';
 import { createStudio } from './studio.ts';
 import { createMainWindow } from './window.ts';
@@ -67,8 +67,19 @@ async function start(): Promise<void> {
     outputFolder: settings.get().outputFolder,
   });
 
-  const engine = createEngineClient();
+  const userData = app.getPath('userData');
+  const userTermsDir = path.join(userData, 'safety-terms');
+  await fs.mkdir(userTermsDir, { recursive: true });
+  // The classifier is converted on first use; a packaged app's own folder is read-only.
+  const classifierCacheDir = path.join(userData, 'cache', 'safety');
+  const termsDir = bundledSafetyTermsDir(app.isPackaged, process.resourcesPath);
+  const engine = createEngineClient({
+    safety: { classifierCacheDir, ...(termsDir ? { termsDir } : {}) },
+  });
   const studio = createStudio({
+    userTermsDir,
+    evalFolder: path.join(userData, 'eval'),
+    classifierCacheDir,
     engine,
     settings,
     gallery: studioGallery.gallery,
@@ -104,6 +115,7 @@ async function start(): Promise<void> {
     isTrustedFrame(event.senderFrame, isAppUrl),
   );
   studio.onEvent(jobEventSender(() => mainWindow?.webContents ?? null));
+  studio.onEvalJobEvent(eventSender('evalJobEvent', () => mainWindow?.webContents ?? null));
   protocol.handle(IMAGE_SCHEME, createImageHandler(studio.roots, studioGallery.thumbnails));
 
   Menu.setApplicationMenu(

@@ -35,3 +35,38 @@ export async function resolveInside(
   }
   throw invalidArgument(field, target, allowed);
 }
+
+/**
+ * For a folder a call may create (a new audit or plot): an existing path goes through
+ * `resolveInside`; a missing one is accepted when its nearest existing ancestor resolves inside a
+ * root, so nothing is created through a symlink that leaves the roots. The caller has already
+ * refused `..` and `.` segments (validation/schema.ts absolutePath). Returns the path to use.
+ */
+export async function resolveInsideOrNew(
+  field: string,
+  target: string,
+  roots: readonly string[],
+): Promise<string> {
+  const exists = await fs.lstat(target).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return resolveInside(field, target, roots);
+  let ancestor = path.dirname(target);
+  const rest = [path.basename(target)];
+  while (
+    !(await fs.lstat(ancestor).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    const parent = path.dirname(ancestor);
+    if (parent === ancestor) break;
+    rest.unshift(path.basename(ancestor));
+    ancestor = parent;
+  }
+  const real = await resolveInside(field, ancestor, roots).catch(() => {
+    throw invalidArgument(field, target, 'a folder inside the evaluation folder');
+  });
+  return path.join(real, ...rest);
+}

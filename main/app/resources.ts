@@ -28,3 +28,15 @@ export function pointEngineAtBundledModels(
   if (dir) env[MODELS_DIR_ENV] = dir;
   return dir;
 }
+
+/**
+ * The shipped safety word lists. From source, main/safety finds them beside its own code
+ * (resources/safety/terms); a packaged app ships them as extraResources in
+ * <resources>/safety/terms, which main passes to the engine worker.
+ */
+export function bundledSafetyTermsDir(
+  isPackaged: boolean,
+  resourcesPath: string,
+): string | undefined {
+  return isPackaged ? path.join(resourcesPath, 'safety', 'terms') : undefined;
+}

@@ -6,8 +6,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EmulsionError, invalidArgument } from '../../common/errors.ts';
-import type { StudioSettings } from '../../common/ipc.ts';
+import type { StudioSafetySettings, StudioSettings } from '../../common/ipc.ts';
+import { defaultSafetySettings } from '../../common/safety.ts';
 import { createLogger } from '../engine/log.ts';
+import { validateSafetySettings } from '../safety/settings.ts';
 import { writeFileAtomic } from './outputs.ts';
 import { REQUEST_VALIDATORS } from './validation/requests.ts';
 
@@ -25,24 +27,50 @@ async function isFolder(p: string): Promise<boolean> {
   );
 }
 
+/** Folders and provider come from the host; safety defaults to common/safety.ts SAFETY_DEFAULTS. */
+export type SettingsDefaults = Omit<StudioSettings, 'safety'> & { safety?: StudioSafetySettings };
+
+/** The filter's defaults, each with its reason in SAFETY_DEFAULTS; no user word-list folder. */
+export function defaultStudioSafety(): StudioSafetySettings {
+  return defaultSafetySettings();
+}
+
+/**
+ * Safety settings from the file: fields a newer version added, or the file lacks, take their
+ * defaults (validateSafetySettings fills them), so an upgrade keeps the user's thresholds.
+ */
+function safetyFromFile(value: unknown): StudioSafetySettings {
+  if (typeof value === 'object' && value !== null && 'userTermsDir' in value) {
+    throw invalidArgument(
+      'safety.userTermsDir',
+      (value as Record<string, unknown>).userTermsDir,
+      'absent',
+    );
+  }
+  return validateSafetySettings(value, 'safety');
+}
+
 /**
  * Loads `file` over `defaults`. A field in the file that fails validation (hand-edited, or from an
  * older version) is dropped with a warning in the log rather than stopping the app from starting.
  */
 export async function openSettingsStore(
   file: string,
-  defaults: StudioSettings,
+  defaults: SettingsDefaults,
 ): Promise<SettingsStore> {
-  let current: StudioSettings = { ...defaults };
+  let current: StudioSettings = { ...defaults, safety: defaults.safety ?? defaultStudioSafety() };
   await fs.mkdir(path.dirname(file), { recursive: true });
   const raw = await fs.readFile(file, 'utf8').catch(() => null);
   if (raw !== null) {
     try {
       const parsed = JSON.parse(raw) as Record<string, unknown>;
-      for (const key of Object.keys(defaults) as (keyof StudioSettings)[]) {
+      for (const key of Object.keys(current) as (keyof StudioSettings)[]) {
         if (parsed[key] === undefined) continue;
         try {
-          const one = REQUEST_VALIDATORS.setSettings({ [key]: parsed[key] }, '');
+          const one =
+            key === 'safety'
+              ? { safety: safetyFromFile(parsed.safety) }
+              : REQUEST_VALIDATORS.setSettings({ [key]: parsed[key] }, '');
           current = { ...current, ...one };
         } catch (err) {
           log.warn(`Ignoring setting ${key} from ${file}: ${(err as Error).message}`);
@@ -54,7 +82,7 @@ export async function openSettingsStore(
   }
 
   return {
-    get: () => ({ ...current }),
+    get: () => structuredClone(current),
     async update(patch) {
       for (const key of ['modelsFolder', 'outputFolder'] as const) {
         const value = patch[key];
@@ -70,7 +98,7 @@ export async function openSettingsStore(
         throw new EmulsionError('IO_ERROR', `Could not save settings: ${(err as Error).message}`);
       }
       current = next;
-      return { ...current };
+      return structuredClone(current);
     },
   };
 }

@@ -3,27 +3,43 @@
  * the local server. It knows nothing about Electron; the host passes in what differs (a folder
  * dialog, "open with the OS").
  */
-import { EmulsionError, invalidArgument, serializeError } from '../../common/errors.ts';
+import {
+  EmulsionError,
+  invalidArgument,
+  serializeError,
+  type SerializedError,
+} from '../../common/errors.ts';
 import type { JobEvent } from '../../common/generation.ts';
 import type {
   CallName,
   CallRequest,
   CallResponse,
+  EvalJobEventDto,
   FolderChoice,
   SchedulerInfo,
   StudioGenerateRequest,
   StudioJobEvent,
   StudioModel,
+  StudioSafetySettings,
   StudioSettings,
 } from '../../common/ipc.ts';
 import { createLogger } from '../engine/log.ts';
 import type { EngineClient, ModelInfo } from '../engine/worker/types.ts';
+import { engineGenerator } from '../eval/generator.ts';
+import { createEvalService } from '../eval/service.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import { previewControlHint } from './control-hint.ts';
+import { createEvalHandlers } from './eval-handlers.ts';
 import { createGalleryHandlers } from './gallery-handlers.ts';
 import { saveResult, type HashLookup } from './gallery-service.ts';
 import { listOutputs } from './outputs.ts';
 import { resolveInside } from './paths.ts';
+import {
+  createSafetyHandlers,
+  OriginalsStore,
+  withoutOriginals,
+  type SafetyEvalRunner,
+} from './safety-handlers.ts';
 import type { SettingsStore } from './settings.ts';
 
 const log = createLogger('studio');
@@ -51,11 +67,21 @@ export interface StudioHost {
   hashes: HashLookup;
   /** The gallery's startup reconcile; gallery calls wait for it. */
   galleryReady?: Promise<void>;
+  /** The app's own folder of user word lists (`<category>.txt`); created by the host. */
+  userTermsDir: string;
+  /** The evaluation workspace (audits, XY/Z plots, A/B sessions); reachable like the outputs. */
+  evalFolder: string;
+  /** Replaces safety-eval's runner (tests); by default main/safety/eval.ts. */
+  runSafetyEval?: SafetyEvalRunner;
+  /** Where safety-eval caches the converted classifier (a packaged app's data folder). */
+  classifierCacheDir?: string;
 }
 
 export interface Studio {
   handlers: StudioHandlers;
   onEvent(listener: (event: StudioJobEvent) => void): () => void;
+  /** Progress of evaluation runs (audits, XY/Z plots). */
+  onEvalJobEvent(listener: (event: EvalJobEventDto) => void): () => void;
   /** The folders the renderer may reach (openPath, the image protocol). */
   roots(): string[];
   dispose(): void;
@@ -68,7 +94,15 @@ function toStudioModel(m: ModelInfo): StudioModel {
     family: m.family,
     defaults: { ...m.defaults },
     bundled: m.bundled,
+    ...(m.traits ? { traits: { ...m.traits } } : {}),
   };
+}
+
+/** Whether `next` changes more than the policy (which travels with each job instead). */
+function filterChanged(before: StudioSafetySettings, next: StudioSafetySettings): boolean {
+  const { policy: _a, ...b } = before;
+  const { policy: _b, ...n } = next;
+  return JSON.stringify(b) !== JSON.stringify(n);
 }
 
 export function createStudio(host: StudioHost): Studio {
@@ -78,6 +112,22 @@ export function createStudio(host: StudioHost): Studio {
   let models: StudioModel[] | null = null;
   let lastUsed: string | null = null;
   let submitting: JobEvent[] | null = null;
+  const originals = new OriginalsStore();
+
+  /**
+   * The engine's safety filter follows the settings. The first configuration runs at once; until
+   * it is done no job is submitted, and if it fails (a broken user word list) generation refuses
+   * with its error until the lists are fixed and reloaded.
+   */
+  let safetyError: SerializedError | null = null;
+  const configureEngine = async (safety: StudioSafetySettings) => {
+    await engine.configureSafety({ ...safety, userTermsDir: host.userTermsDir });
+    safetyError = null;
+  };
+  let safetyReady = configureEngine(settings.get().safety).catch((err: unknown) => {
+    safetyError = serializeError(err);
+    log.error(`The safety filter could not be configured: ${safetyError.message}`);
+  });
 
   const emit = (event: StudioJobEvent) => {
     for (const listener of listeners) {
@@ -99,13 +149,18 @@ export function createStudio(host: StudioHost): Studio {
     }
     ownJobs.delete(event.jobId);
     lastUsed = event.result.provider;
+    const result = withoutOriginals(event.result);
     try {
       const saved = await saveResult(gallery, host.hashes, event.result);
-      emit({ ...event, files: saved.files, items: saved.items, saveError: saved.error });
+      const items = saved.files.map((f) => saved.items.find((item) => item.path === f) ?? null);
+      originals.add(event.jobId, event.result, items);
+      emit({ ...event, result, files: saved.files, items: saved.items, saveError: saved.error });
     } catch (err) {
       log.error(`Could not save the images of job ${event.jobId}: ${(err as Error).message}`);
+      originals.add(event.jobId, event.result, []);
       emit({
         ...event,
+        result,
         files: event.result.images.map(() => null),
         items: [],
         saveError: serializeError(err),
@@ -192,17 +247,36 @@ export function createStudio(host: StudioHost): Studio {
 
   const roots = () => {
     const s = settings.get();
-    return [s.outputFolder, s.modelsFolder, ...(host.extraRoots ?? [])];
+    return [
+      s.outputFolder,
+      s.modelsFolder,
+      host.evalFolder,
+      host.userTermsDir,
+      ...(host.extraRoots ?? []),
+    ];
   };
+
+  /** Eval jobs share the engine and run under the policy of the moment, like studio jobs. */
+  const evalGenerate = engineGenerator(engine);
+  const evalService = createEvalService({
+    generate: async (input, signal) => {
+      await safetyReady;
+      if (safetyError) throw EmulsionError.fromJSON(safetyError);
+      return evalGenerate({ ...input, safety: settings.get().safety.policy }, signal);
+    },
+  });
 
   const handlers: StudioHandlers = {
     async generate(request) {
       await validateAgainstState(request);
+      await safetyReady;
+      if (safetyError) throw EmulsionError.fromJSON(safetyError);
       submitting = [];
       let jobId: string;
       let early: JobEvent[];
       try {
-        const handle = engine.generate(request);
+        // The policy travels with the job, so a policy change needs no engine reconfiguration.
+        const handle = engine.generate({ ...request, safety: settings.get().safety.policy });
         jobId = handle.jobId;
         // Outcomes arrive as events; the promise is only kept from rejecting unobserved.
         handle.result.catch(() => undefined);
@@ -233,7 +307,21 @@ export function createStudio(host: StudioHost): Studio {
     getSettings: async () => settings.get(),
     async setSettings(patch) {
       const before: StudioSettings = settings.get();
-      const next = await settings.update(patch);
+      // The engine validates the filter (word lists included) before anything is saved.
+      const reconfigure = patch.safety && filterChanged(before.safety, patch.safety);
+      if (reconfigure) {
+        safetyReady = configureEngine(patch.safety!);
+        await safetyReady;
+      }
+      let next: StudioSettings;
+      try {
+        next = await settings.update(patch);
+      } catch (err) {
+        if (reconfigure) {
+          safetyReady = configureEngine(before.safety).catch(() => undefined);
+        }
+        throw err;
+      }
       if (next.modelsFolder !== before.modelsFolder) models = null;
       return followOutputFolder(before, next);
     },
@@ -265,6 +353,22 @@ export function createStudio(host: StudioHost): Studio {
       hashes: host.hashes,
       revealInOs: host.revealInOs,
     }),
+    ...createSafetyHandlers({
+      settings,
+      gallery,
+      hashes: host.hashes,
+      originals,
+      roots,
+      models: knownModels,
+      userTermsDir: host.userTermsDir,
+      reapply: async () => {
+        safetyReady = configureEngine(settings.get().safety);
+        await safetyReady;
+      },
+      runEvaluation: host.runSafetyEval,
+      classifierCacheDir: host.classifierCacheDir,
+    }),
+    ...createEvalHandlers({ service: evalService, root: host.evalFolder, models: knownModels }),
   };
 
   return {
@@ -273,10 +377,12 @@ export function createStudio(host: StudioHost): Studio {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onEvalJobEvent: (listener) => evalService.onJobEvent(listener),
     roots,
     dispose: () => {
       unsubscribe();
       listeners.clear();
+      void evalService.close();
     },
   };
 }

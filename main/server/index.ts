@@ -48,6 +48,8 @@ export interface ServerOptions {
   /** Default: 32 random bytes. Tests may pass their own. */
   token?: string;
   schedulers?: () => SchedulerInfo[];
+  /** Where safety-eval caches the converted classifier; default resources/models/safety. */
+  classifierCacheDir?: string;
 }
 
 export interface RunningServer {
@@ -107,7 +109,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appDataDir: options.dataDir,
     outputFolder: settings.get().outputFolder,
   });
+  const userTermsDir = path.join(options.dataDir, 'safety-terms');
+  await fs.mkdir(userTermsDir, { recursive: true });
   const studio = createStudio({
+    userTermsDir,
+    evalFolder: path.join(options.dataDir, 'eval'),
+    classifierCacheDir: options.classifierCacheDir,
     engine: options.engine,
     settings,
     schedulers: options.schedulers ?? (() => []),
@@ -183,9 +190,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
 
-  const stopEvents = studio.onEvent((payload) => {
+  const stopJobEvents = studio.onEvent((payload) => {
     for (const ws of clients) send(ws, { type: 'event', name: 'jobEvent', payload });
   });
+  const stopEvalEvents = studio.onEvalJobEvent((payload) => {
+    for (const ws of clients) send(ws, { type: 'event', name: 'evalJobEvent', payload });
+  });
+  const stopEvents = () => {
+    stopJobEvents();
+    stopEvalEvents();
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

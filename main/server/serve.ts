@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngineClient } from '../engine/worker/client.ts';
+import type { WorkerSafetyOptions } from '../engine/worker/types.ts';
 import type { LogLevel } from '../engine/log.ts';
 import { createLogger } from '../engine/log.ts';
 import { catalogSchedulers } from '../app/schedulers.ts';
@@ -26,6 +27,25 @@ export interface ServeOptions {
   /** Settings, default models folder and outputs. Default ~/.emulsion. */
   dataDir?: string;
   logLevel?: LogLevel;
+}
+
+/**
+ * TEST ONLY. `EMULSION_TEST_FLAG_ALL=1` in the environment of `emulsion serve` installs a stub
+ * classifier that flags every image (main/engine/worker/test-classifier.ts), so end-to-end tests
+ * can drive the blur and block paths with the demo model, whose drawn shapes the real classifier
+ * passes. It is read once, when the server starts; nothing else (no call, no setting, not the
+ * desktop app) can turn it on. The server logs a warning while it is on.
+ */
+export const TEST_FLAG_ALL_ENV = 'EMULSION_TEST_FLAG_ALL';
+
+export function testClassifierFromEnv(
+  env: NodeJS.ProcessEnv,
+): WorkerSafetyOptions['testClassifier'] {
+  if (env[TEST_FLAG_ALL_ENV] !== '1') return undefined;
+  log.warn(
+    `${TEST_FLAG_ALL_ENV}=1: every image is flagged by a test stub instead of the safety classifier.`,
+  );
+  return 'flag-all';
 }
 
 /**
@@ -53,7 +73,11 @@ export async function prepareRenderer(): Promise<string> {
 
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const rendererDir = await prepareRenderer();
-  const engine = createEngineClient({ logLevel: options.logLevel });
+  const testClassifier = testClassifierFromEnv(process.env);
+  const engine = createEngineClient({
+    logLevel: options.logLevel,
+    ...(testClassifier ? { safety: { testClassifier } } : {}),
+  });
   try {
     const server = await startServer({
       engine,

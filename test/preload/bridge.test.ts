@@ -30,9 +30,11 @@ function fakeIpc() {
 }
 
 describe('createBridge()', () => {
-  it('exposes exactly one function per call plus onJobEvent, and is frozen', () => {
+  it('exposes exactly one function per call plus onJobEvent and onEvalJobEvent, and is frozen', () => {
     const bridge = createBridge(fakeIpc() as never);
-    expect(Object.keys(bridge).sort()).toEqual([...CALL_NAMES, 'onJobEvent'].sort());
+    expect(Object.keys(bridge).sort()).toEqual(
+      [...CALL_NAMES, 'onJobEvent', 'onEvalJobEvent'].sort(),
+    );
     expect(Object.isFrozen(bridge)).toBe(true);
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
   });
@@ -61,6 +63,18 @@ describe('createBridge()', () => {
     ipc.emit(eventChannel('jobEvent'), { status: 'cancelled', jobId: 'j1' });
     expect(got).toEqual([[{ status: 'queued', jobId: 'j1', position: 0 }]]);
     expect(ipc.listeners.get(eventChannel('jobEvent'))?.size).toBe(0);
+  });
+
+  it('delivers evaluation job events on their own channel', () => {
+    const ipc = fakeIpc();
+    const bridge = createBridge(ipc as never);
+    const got: unknown[] = [];
+    const off = bridge.onEvalJobEvent((e) => got.push(e));
+    ipc.emit(eventChannel('jobEvent'), { status: 'cancelled', jobId: 'j1' });
+    ipc.emit(eventChannel('evalJobEvent'), { status: 'running', jobId: 'xyz-1' });
+    off();
+    expect(got).toEqual([{ status: 'running', jobId: 'xyz-1' }]);
+    expect(eventChannel('evalJobEvent')).toBe('emulsion:event:evalJobEvent');
   });
 
   it('refuses a listener that is not a function', () => {

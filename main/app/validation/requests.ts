@@ -7,6 +7,9 @@ import { invalidArgument } from '../../../common/errors.ts';
 import type { GalleryQuery } from '../../../common/gallery.ts';
 import type { CallName, CallRequest, StudioGenerateRequest } from '../../../common/ipc.ts';
 import { SETTINGS_SOURCES } from '../../metadata/settings.ts';
+import * as evalChecks from './eval.ts';
+import { EDGE_LIMITS } from './limits.ts';
+import { safetyEvalRequest, safetyImageRef, safetySettings } from './safety.ts';
 import {
   absolutePath,
   arrayOf,
@@ -23,23 +26,7 @@ import {
   type Check,
 } from './schema.ts';
 
-/**
- * Edge limits. They match the engine's own limits (main/engine/pipeline/validate.ts) so a request
- * the UI can build is never refused here for a reason the engine would accept, and they keep
- * absurd payloads (a 1e9-step job, a 2 GB "image") from ever reaching the worker.
- */
-export const EDGE_LIMITS = {
-  maxPromptChars: 20000,
-  maxSteps: 1000,
-  maxCfg: 100,
-  minSize: 64,
-  maxSize: 4096,
-  maxBatch: 64,
-  maxSeed: 4294967295,
-  /** 64 MiB: a 8192×8192 RGBA PNG without compression is 256 MiB, real photos are far smaller. */
-  maxImageBytes: 64 * 1024 * 1024,
-  maxControlUnits: 4,
-} as const;
+export { EDGE_LIMITS } from './limits.ts';
 
 export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export const PREPROCESSORS = [
@@ -193,8 +180,13 @@ export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   listOutputs: nothing(),
   getSettings: nothing(),
   setSettings: object(
-    { modelsFolder: absolutePath(), outputFolder: absolutePath(), provider: oneOf(PROVIDERS) },
-    ['modelsFolder', 'outputFolder', 'provider'],
+    {
+      modelsFolder: absolutePath(),
+      outputFolder: absolutePath(),
+      provider: oneOf(PROVIDERS),
+      safety: safetySettings,
+    },
+    ['modelsFolder', 'outputFolder', 'provider', 'safety'],
   ),
   openPath: object({ path: absolutePath() }),
   listSchedulers: nothing(),
@@ -215,6 +207,31 @@ export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   galleryImage: object({ id }),
   readImageSettings: image,
   revealInFolder: object({ path: absolutePath() }),
+  safetyTerms: nothing(),
+  safetyReloadTerms: nothing(),
+  safetyReveal: safetyImageRef,
+  safetyKeepOriginal: safetyImageRef,
+  safetyEval: safetyEvalRequest,
+  evalWorkspace: nothing(),
+  evalCancelJob: object({ jobId: evalChecks.evalJobId }),
+  evalPlanAudit: evalChecks.auditDefinition,
+  evalStartAudit: object({ dir: evalChecks.dir, definition: evalChecks.auditDefinition }),
+  evalLabellingQueue: object({ dir: evalChecks.dir, annotator: evalChecks.annotator }),
+  evalSaveLabel: object({
+    dir: evalChecks.dir,
+    annotator: evalChecks.annotator,
+    label: evalChecks.label,
+  }),
+  evalWriteAuditReport: object({ dir: evalChecks.dir }),
+  evalStartXyz: evalChecks.xyzRequest,
+  evalXyzResult: object({ out: evalChecks.dir }),
+  evalAbState: object({ dir: evalChecks.dir }),
+  evalVote: object({
+    dir: evalChecks.dir,
+    pairId: evalChecks.pairId,
+    choice: oneOf(['left', 'right', 'tie', 'skip'] as const),
+  }),
+  evalAbRanking: object({ dir: evalChecks.dir }),
 };
 
 /** Validates `payload` for `name`; the field path starts empty so errors name `steps`, not `request.steps`. */

@@ -181,3 +181,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
+
+/** `null`, or what `check` accepts. */
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (value, field) => (value === null ? null : check(value, field));
+}

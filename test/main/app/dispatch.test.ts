@@ -9,6 +9,17 @@ import { CALL_NAMES, type CallName } from '../../../common/ipc.ts';
 import { createDispatch, type Dispatch } from '../../../main/app/dispatch.ts';
 import { BASE_REQUEST, createTestStudio, waitFor, type TestStudio } from './fakes/host.ts';
 
+/** SAFETY_DEFAULTS written out by hand (common/safety.ts). */
+const SAFETY = {
+  policy: 'blur',
+  promptCategories: { sexual: true, 'violence-gore': true, 'self-harm': true, hate: true },
+  classifier: {
+    enabled: true,
+    thresholds: { Drawing: null, Hentai: 0.5, Neutral: null, Porn: 0.5, Sexy: 0.8 },
+  },
+  modelSafetyChecker: { enabled: true, onPreviews: false },
+};
+
 let t: TestStudio;
 let dispatch: Dispatch;
 /** Ids of the two images the gallery holds, and of the one in the trash. */
@@ -26,6 +37,7 @@ beforeEach(async () => {
   t.gallery.gallery.setFavourite(kept, true);
   t.gallery.gallery.setTags(kept, ['keeper']);
   trashed = (await t.gallery.gallery.delete([c.id]))[0].id;
+  await fs.writeFile(path.join(t.folders.logs, 'labels.csv'), 'file,label\n');
 });
 afterEach(async () => {
   await t.cleanup();
@@ -93,6 +105,28 @@ const INVALID: Record<CallName, (t: TestStudio) => Case[]> = {
     ['a folder that does not exist', { modelsFolder: path.join(t.dir, 'missing') }, 'modelsFolder'],
     ['a file instead of a folder', { modelsFolder: t.settingsFile }, 'modelsFolder'],
     ['an unknown key', { theme: 'light' }, 'theme'],
+    [
+      'safety settings that leave out a part',
+      { safety: { policy: 'warn' } },
+      'safety.promptCategories',
+    ],
+    ['an unknown policy', { safety: { ...SAFETY, policy: 'shout' } }, 'safety.policy'],
+    [
+      'a threshold above 1',
+      {
+        safety: {
+          ...SAFETY,
+          classifier: { enabled: true, thresholds: { ...SAFETY.classifier.thresholds, Porn: 1.5 } },
+        },
+      },
+      'safety.classifier.thresholds.Porn',
+    ],
+    ['a word-list folder', { safety: { ...SAFETY, userTermsDir: '/etc' } }, 'safety.userTermsDir'],
+    [
+      'an unknown prompt category',
+      { safety: { ...SAFETY, promptCategories: { ...SAFETY.promptCategories, spam: true } } },
+      'safety.promptCategories.spam',
+    ],
   ],
   openPath: (t) => pathCases(t),
   revealInFolder: (t) => pathCases(t),
@@ -158,6 +192,115 @@ const INVALID: Record<CallName, (t: TestStudio) => Case[]> = {
     ['the same trash id twice', { trashIds: [trashed, trashed] }, 'trashIds'],
     ['a fractional id', { trashIds: [1.5] }, 'trashIds[0]'],
   ],
+  safetyTerms: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  safetyReloadTerms: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  safetyReveal: () => refCases(),
+  safetyKeepOriginal: () => refCases(),
+  safetyEval: (t) => {
+    const ok = { imagesDir: t.folders.output, labelsFile: path.join(t.folders.logs, 'labels.csv') };
+    return [
+      ['missing imagesDir', { labelsFile: ok.labelsFile }, 'imagesDir'],
+      ['a relative folder', { ...ok, imagesDir: 'output' }, 'imagesDir'],
+      ['folder traversal', { ...ok, imagesDir: `${t.folders.output}/../other` }, 'imagesDir'],
+      ['a folder outside the app folders', { ...ok, imagesDir: t.folders.other }, 'imagesDir'],
+      ['labels outside the app folders', { ...ok, labelsFile: '/etc/passwd' }, 'labelsFile'],
+      ['a labels file that is a folder', { ...ok, labelsFile: t.folders.models }, 'labelsFile'],
+      ['a target recall of 0', { ...ok, targetRecall: 0 }, 'targetRecall'],
+      ['a target recall of 1.5', { ...ok, targetRecall: 1.5 }, 'targetRecall'],
+      ['a model outside the list', { ...ok, model: t.folders.models }, 'model'],
+      ['an unknown key', { ...ok, threshold: 0.2 }, 'threshold'],
+    ];
+  },
+  evalWorkspace: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  evalCancelJob: () => [
+    ['missing jobId', {}, 'jobId'],
+    ['jobId as a number', { jobId: 3 }, 'jobId'],
+    ['jobId with a path', { jobId: '../xyz-1' }, 'jobId'],
+  ],
+  evalPlanAudit: () => definitionCases(''),
+  evalStartAudit: (t) => [
+    ...definitionCases('definition.').map(([l, d, f]): Case => [
+      l,
+      { dir: path.join(t.folders.eval, 'audits', 'new'), definition: d },
+      f,
+    ]),
+    ['a folder outside the workspace', { dir: t.folders.other, definition: AUDIT }, 'dir'],
+    [
+      'a new folder outside the workspace',
+      { dir: path.join(t.folders.other, 'audit'), definition: AUDIT },
+      'dir',
+    ],
+    [
+      'a folder in the output folder',
+      { dir: path.join(t.folders.output, 'audit'), definition: AUDIT },
+      'dir',
+    ],
+    [
+      'traversal out of the workspace',
+      { dir: `${t.folders.eval}/../other/audit`, definition: AUDIT },
+      'dir',
+    ],
+    ['a relative folder', { dir: 'audits/a', definition: AUDIT }, 'dir'],
+  ],
+  evalLabellingQueue: (t) => [
+    ...dirCases(t).map(([l, d, f]): Case => [l, { dir: d, annotator: 'ana' }, f]),
+    ['an annotator with a path', { dir: t.folders.eval, annotator: '../ana' }, 'annotator'],
+    ['a hidden annotator file', { dir: t.folders.eval, annotator: '.ana' }, 'annotator'],
+    ['missing annotator', { dir: t.folders.eval }, 'annotator'],
+  ],
+  evalSaveLabel: (t) => {
+    const label = { image: 'base/c0/0', attribute: 'colour', value: 'red' };
+    return [
+      ...dirCases(t).map(([l, d, f]): Case => [l, { dir: d, annotator: 'ana', label }, f]),
+      [
+        'a value that is a number',
+        { dir: t.folders.eval, annotator: 'ana', label: { ...label, value: 3 } },
+        'label.value',
+      ],
+      [
+        'missing attribute',
+        { dir: t.folders.eval, annotator: 'ana', label: { image: 'a', value: null } },
+        'label.attribute',
+      ],
+    ];
+  },
+  evalWriteAuditReport: (t) => dirCases(t).map(([l, d, f]): Case => [l, { dir: d }, f]),
+  evalStartXyz: (t) => {
+    const ok = {
+      base: { prompt: 'a red circle', steps: 2, width: 64, height: 64 },
+      x: { kind: 'seed', values: '1, 2' },
+      out: path.join(t.folders.eval, 'xyz', 'plot'),
+    };
+    return [
+      ['missing x', { ...ok, x: undefined }, 'x'],
+      ['an unknown axis kind', { ...ok, x: { kind: 'sampler', values: 'a' } }, 'x.kind'],
+      [
+        'an init image read from a path',
+        { ...ok, base: { ...ok.base, init: { image: { path: '/etc/passwd' } } } },
+        'base.init',
+      ],
+      ['a model outside the list', { ...ok, base: { ...ok.base, model: '/etc' } }, 'base.model'],
+      [
+        'a model axis naming an unknown model',
+        { ...ok, x: { kind: 'model', values: 'emulsion-shapes, /etc' } },
+        'x values',
+      ],
+      ['a 1e6 pixel width', { ...ok, base: { ...ok.base, width: 1e6 } }, 'base.width'],
+      ['an output outside the workspace', { ...ok, out: path.join(t.folders.other, 'p') }, 'out'],
+      ['an output in the models folder', { ...ok, out: path.join(t.folders.models, 'p') }, 'out'],
+    ];
+  },
+  evalXyzResult: (t) => [
+    ...dirCases(t).map(([l, d]): Case => [l, { out: d }, 'out']),
+    ['a workspace folder without a plot', { out: path.join(t.folders.eval, 'xyz') }, 'out'],
+  ],
+  evalAbState: (t) => dirCases(t).map(([l, d, f]): Case => [l, { dir: d }, f]),
+  evalAbRanking: (t) => dirCases(t).map(([l, d, f]): Case => [l, { dir: d }, f]),
+  evalVote: (t) => [
+    ...dirCases(t).map(([l, d, f]): Case => [l, { dir: d, pairId: 'p0', choice: 'left' }, f]),
+    ['an unknown choice', { dir: t.folders.eval, pairId: 'p0', choice: 'up' }, 'choice'],
+    ['pairId as a number', { dir: t.folders.eval, pairId: 0, choice: 'tie' }, 'pairId'],
+  ],
   readImageSettings: () => [
     ['missing data', { name: 'a.png' }, 'data'],
     ['data as text', { data: 'iVBORw0KGgo=' }, 'data'],
@@ -179,6 +322,72 @@ function pathCases(t: TestStudio): Case[] {
   ];
 }
 
+/** A valid audit of the demo model, for cases that break one thing at a time. */
+const AUDIT = {
+  version: 1,
+  name: 'colours',
+  template: 'a {colour} shape',
+  slots: { colour: ['red', 'blue'] },
+  seeds: [0, 1],
+  settings: { steps: 2, width: 64, height: 64 },
+  variants: [{ id: 'base', label: 'Base', settings: {} }],
+  attributes: [{ name: 'colour', values: ['red', 'blue'] }],
+};
+
+function definitionCases(prefix: string): Case[] {
+  return [
+    ['version 2', { ...AUDIT, version: 2 }, `${prefix}version`],
+    ['seeds as a string', { ...AUDIT, seeds: '0-49' }, `${prefix}seeds`],
+    [
+      'a template of 3000 characters',
+      { ...AUDIT, template: 'x'.repeat(3000) },
+      `${prefix}template`,
+    ],
+    [
+      'a variant with an init image',
+      {
+        ...AUDIT,
+        variants: [{ id: 'v', label: 'V', settings: { init: { image: { path: '/etc/passwd' } } } }],
+      },
+      `${prefix}variants[0].settings.init`,
+    ],
+    ['a model outside the list', { ...AUDIT, settings: { model: '/etc' } }, 'settings.model'],
+    [
+      'ten million images',
+      {
+        ...AUDIT,
+        slots: { colour: Array.from({ length: 1000 }, (_, i) => `c${i}`) },
+        seeds: Array.from({ length: 10_000 }, (_, i) => i),
+      },
+      'seeds',
+    ],
+    ['an unknown key', { ...AUDIT, script: 'rm -rf' }, `${prefix}script`],
+  ];
+}
+
+/** Folders a call may only name inside the evaluation workspace, and only when they exist. */
+function dirCases(t: TestStudio): Case[] {
+  return [
+    ['missing dir', undefined, 'dir'],
+    ['a relative folder', 'audits/a', 'dir'],
+    ['a folder outside the workspace', t.folders.other, 'dir'],
+    ['the output folder', t.folders.output, 'dir'],
+    ['traversal out of the workspace', `${t.folders.eval}/../other`, 'dir'],
+    ['a workspace folder that does not exist', path.join(t.folders.eval, 'audits', 'nope'), 'dir'],
+  ];
+}
+
+function refCases(): Case[] {
+  return [
+    ['missing jobId', { index: 0 }, 'jobId'],
+    ['index as a string', { jobId: 'job-1', index: '0' }, 'index'],
+    ['a negative index', { jobId: 'job-1', index: -1 }, 'index'],
+    ['index 1e9', { jobId: 'job-1', index: 1e9 }, 'index'],
+    ['jobId with a path', { jobId: '../job-1', index: 0 }, 'jobId'],
+    ['an image that was not blurred', { jobId: 'job-1', index: 0 }, 'index'],
+  ];
+}
+
 function idCases(): Case[] {
   return [
     ['missing id', {}, 'id'],
@@ -188,6 +397,12 @@ function idCases(): Case[] {
     ['id 1e300', { id: 1e300 }, 'id'],
     ['an unknown id', { id: UNKNOWN }, 'id'],
   ];
+}
+
+/** Every folder and file under `dir`: a refused call must create neither. */
+async function entries(dir: string): Promise<string[]> {
+  const all = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return all.map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
 /** Every file under `dir`, dot-folders (annotations, trash) included. */
@@ -204,6 +419,10 @@ async function snapshot(t: TestStudio) {
     settings: t.studio.handlers.getSettings && (await t.studio.handlers.getSettings()),
     file: await fs.readFile(t.settingsFile, 'utf8').catch(() => null),
     output: await tree(t.folders.output),
+    eval: await entries(t.folders.eval),
+    other: await entries(t.folders.other),
+    models: await entries(t.folders.models),
+    safetyConfigs: t.engine.safetyConfigs.length,
     annotations: await fs
       .readFile(path.join(t.folders.output, '.emulsion', 'annotations.json'), 'utf8')
       .catch(() => null),
@@ -254,7 +473,12 @@ describe('createDispatch()', () => {
   it('wraps a valid call in an ok envelope', async () => {
     expect(await dispatch('getSettings', undefined)).toEqual({
       ok: true,
-      value: { modelsFolder: t.folders.models, outputFolder: t.folders.output, provider: 'auto' },
+      value: {
+        modelsFolder: t.folders.models,
+        outputFolder: t.folders.output,
+        provider: 'auto',
+        safety: SAFETY,
+      },
     });
   });
 

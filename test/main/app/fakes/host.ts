@@ -8,6 +8,7 @@ import {
   type HashLookup,
   type StudioGallery,
 } from '../../../../main/app/gallery-service.ts';
+import type { SafetyEvalRunner } from '../../../../main/app/safety-handlers.ts';
 import { openSettingsStore } from '../../../../main/app/settings.ts';
 import { createStudio, type Studio } from '../../../../main/app/studio.ts';
 import type { ModelInfo } from '../../../../main/engine/worker/types.ts';
@@ -18,7 +19,14 @@ export interface TestStudio {
   engine: FakeEngine;
   dir: string;
   settingsFile: string;
-  folders: { models: string; output: string; logs: string; other: string };
+  folders: {
+    models: string;
+    output: string;
+    logs: string;
+    other: string;
+    terms: string;
+    eval: string;
+  };
   events: StudioJobEvent[];
   /** The real gallery, over the output folder, with its index in `<dir>/data`. */
   gallery: StudioGallery;
@@ -31,7 +39,13 @@ export interface TestStudio {
 }
 
 export async function createTestStudio(
-  options: { stepMs?: number; desktop?: boolean; hashes?: HashLookup; models?: ModelInfo[] } = {},
+  options: {
+    stepMs?: number;
+    desktop?: boolean;
+    hashes?: HashLookup;
+    models?: ModelInfo[];
+    runSafetyEval?: SafetyEvalRunner;
+  } = {},
 ): Promise<TestStudio> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'emulsion-studio-'));
   const folders = {
@@ -39,6 +53,8 @@ export async function createTestStudio(
     output: path.join(dir, 'output'),
     logs: path.join(dir, 'logs'),
     other: path.join(dir, 'other'),
+    terms: path.join(dir, 'safety-terms'),
+    eval: path.join(dir, 'eval'),
   };
   for (const f of Object.values(folders)) await fs.mkdir(f);
   const settingsFile = path.join(dir, 'data', 'settings.json');
@@ -58,6 +74,9 @@ export async function createTestStudio(
   const nextPick = { value: null as string | null };
   const desktop = options.desktop ?? true;
   const studio = createStudio({
+    userTermsDir: folders.terms,
+    evalFolder: folders.eval,
+    runSafetyEval: options.runSafetyEval,
     engine,
     settings,
     schedulers: () => [{ name: 'Euler a' }, { name: 'DPM++ 2M Karras' }, { name: 'DDIM' }],

@@ -124,7 +124,7 @@ export function createEvalHandlers(deps: EvalHandlerDeps) {
     async evalStartAudit({ dir, definition }) {
       const def = await checkDefinition(definition);
       // Plan first: an invalid definition must not leave a new folder behind.
-      service.planAudit(def);
+      await service.planAudit(def);
       return service.startAudit(await creatable('dir', dir), def);
     },
     async evalLabellingQueue({ dir, annotator }) {

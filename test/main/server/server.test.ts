@@ -91,7 +91,14 @@ function connect(query = `?token=${TOKEN}`, headers: Record<string, string> = {}
     messages
       .filter((m) => m.type === 'event')
       .map((m) => (m as { payload: StudioJobEvent }).payload);
-  return { ws, opened, call, events };
+  return { ws, opened, call, events, messages };
+}
+
+/** The event messages a connection received so far, with their names. */
+function messages(c: { messages: ServerMessage[] }) {
+  return c.messages
+    .filter((m): m is Extract<ServerMessage, { type: 'event' }> => m.type === 'event')
+    .map((m) => ({ name: m.name, payload: m.payload }));
 }
 
 describe('startServer() over HTTP', () => {
@@ -217,6 +224,35 @@ describe('startServer() over WebSocket', () => {
       new Uint8Array(await sharp(done.result.images[0].png).raw().toBuffer()),
     );
     expect(pngChunks(saved).map((c) => c.keyword ?? c.type)).toContain('emulsion');
+    c.ws.close();
+  });
+
+  it('broadcasts evaluation job events under their own name and serves the plot from the workspace', async () => {
+    await start();
+    const c = connect();
+    await c.opened;
+    const workspace = await c.call('evalWorkspace');
+    expect(workspace).toMatchObject({ ok: true, value: { root: path.join(dir, 'data', 'eval') } });
+    const out = path.join(dir, 'data', 'eval', 'xyz', 'p');
+    const reply = await c.call('evalStartXyz', {
+      base: { prompt: 'a red circle', steps: 1, width: 64, height: 64 },
+      x: { kind: 'seed', values: '1, 2' },
+      out,
+    });
+    expect(reply.ok).toBe(true);
+    const evalEvents = () =>
+      messages(c)
+        .filter((m) => m.name === 'evalJobEvent')
+        .map((m) => m.payload);
+    await waitFor(
+      () => evalEvents().find((e) => (e as { status: string }).status === 'done'),
+      10_000,
+    );
+    // Studio job events are not mixed with them: the eval images are not studio jobs.
+    expect(messages(c).filter((m) => m.name === 'jobEvent')).toEqual([]);
+    const grid = encodeURIComponent(path.join(out, 'grid.png'));
+    const image = await get(`/image/${grid}?token=${TOKEN}`);
+    expect([image.status, image.headers['content-type']]).toEqual([200, 'image/png']);
     c.ws.close();
   });
 

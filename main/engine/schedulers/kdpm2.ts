@@ -14,6 +14,7 @@ import {
   kScale,
   kSchedule,
 } from './k-common.ts';
+import { torchExpF32, torchLogF32 } from './f32-kernels.ts';
 import { f32 } from './numeric.ts';
 import { makeAlphasCumprod, sigmaToT, TIMESTEP_SPACINGS, type BetaConfig } from './schedule.ts';
 import { checkSameLength, drawNoise, StepIndex } from './support.ts';
@@ -31,12 +32,15 @@ export const KDPM2_SPEC: ConfigSpec = {
   choices: { prediction_type: ['epsilon', 'v_prediction'], timestep_spacing: TIMESTEP_SPACINGS },
 };
 
-/** exp(lerp(log a, log b, ½)) in float32, as torch evaluates `a.log().lerp(b.log(), 0.5).exp()`. */
+/**
+ * exp(lerp(log a, log b, ½)) in float32, as torch evaluates `a.log().lerp(b.log(), 0.5).exp()`
+ * on the CPU (SLEEF's log and exp, see f32-kernels.ts).
+ */
 function logMidpoint(a: number, b: number): number {
-  const la = f32(Math.log(a));
-  const lb = f32(Math.log(b));
+  const la = torchLogF32(a);
+  const lb = torchLogF32(b);
   // torch.lerp with weight ≥ 0.5 computes end − (end − start)·(1 − weight).
-  return f32(Math.exp(f32(lb - f32(f32(lb - la) * 0.5))));
+  return torchExpF32(f32(lb - f32(f32(lb - la) * 0.5)));
 }
 
 interface Kdpm2Schedule {
@@ -74,7 +78,7 @@ function kdpm2Schedule(
     interp[0] = Number.NaN;
     for (let k = 1; k <= n; k++) interp[k] = k < n ? logMidpoint(sig[k], sig[k - 1]) : 0;
   }
-  const ti = Array.from(interp, (s) => sigmaToT(s, ks.logSigmas, true));
+  const ti = Array.from(interp, (s) => sigmaToT(s, ks.logSigmas, 'float32'));
   const ts = Float32Array.from(ks.timesteps);
   const timesteps = new Float32Array(2 * n - 1);
   timesteps[0] = ts[0];

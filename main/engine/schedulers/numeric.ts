@@ -67,6 +67,18 @@ export function fmaF32(a: number, b: number, c: number): number {
 const scratch = new Float32Array(1);
 const scratchBits = new Int32Array(scratch.buffer);
 
+/** The IEEE-754 bit pattern of a float32 value, as a signed 32-bit integer. */
+export function f32Bits(x: number): number {
+  scratch[0] = x;
+  return scratchBits[0];
+}
+
+/** The float32 value with the given bit pattern. */
+export function f32FromBits(bits: number): number {
+  scratchBits[0] = bits;
+  return scratch[0];
+}
+
 function nextUpF32(x: number): number {
   scratch[0] = x;
   if (x === 0) return 1.401298464324817e-45;

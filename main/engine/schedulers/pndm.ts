@@ -3,6 +3,7 @@
  * Runge-Kutta warm-up (PRK, eq. 13) then linear multistep (PLMS, eq. 12), with the transfer
  * function φ of eq. 11. Port of diffusers' PNDMScheduler (scheduling_pndm.py).
  */
+import { invalidArgument } from '../../../common/errors.ts';
 import { BETA_DEFAULTS, type ConfigSpec, type ConfigValue } from './config.ts';
 import { addNoiseVp } from './ddim.ts';
 import {
@@ -13,6 +14,9 @@ import {
 } from './schedule.ts';
 import { alphaAt, checkSameLength, requireTimesteps } from './support.ts';
 import type { Scheduler } from './types.ts';
+
+/** The Runge-Kutta warm-up covers this many spaced timesteps (diffusers `pndm_order`). */
+const PRK_STEPS = 4;
 
 export const PNDM_SPEC: ConfigSpec = {
   defaults: {
@@ -125,6 +129,14 @@ export function createPndm(name: string, cfg: Record<string, ConfigValue>): Sche
       return timesteps;
     },
     setTimesteps(n) {
+      if (!skipPrk && n < PRK_STEPS) {
+        // diffusers fails here with a numpy broadcast error: the warm-up needs 4 spaced steps.
+        throw invalidArgument(
+          'numInferenceSteps',
+          n,
+          `at least ${PRK_STEPS} when skip_prk_steps is false (the Runge-Kutta warm-up uses the first ${PRK_STEPS} steps)`,
+        );
+      }
       numSteps = n;
       // diffusers keeps `_timesteps` ascending before building the PRK and PLMS lists.
       const spaced = integerTimesteps(
@@ -137,7 +149,8 @@ export function createPndm(name: string, cfg: Record<string, ConfigValue>): Sche
       let plms: number[];
       if (skipPrk) {
         prkTimesteps = [];
-        plms = [...asc.slice(0, -1), asc[asc.length - 2], asc[asc.length - 1]].reverse();
+        // numpy slices: with a single step, `_timesteps[-2:-1]` is empty and nothing is doubled.
+        plms = [...asc.slice(0, -1), ...asc.slice(-2, -1), ...asc.slice(-1)].reverse();
       } else {
         const half = Math.floor(Math.floor(train / n) / 2);
         const lastFour = asc.slice(-4).flatMap((v) => [v, v + half]);

@@ -12,6 +12,7 @@ import {
   roundHalfEven,
   torchLinspaceF32,
 } from './numeric.ts';
+import { npLogF32 } from './f32-kernels.ts';
 
 export const BETA_SCHEDULES = ['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const;
 export const TIMESTEP_SPACINGS = ['linspace', 'leading', 'trailing'] as const;
@@ -118,9 +119,9 @@ export function trainSigmas(alphasCumprod: Float32Array): Float32Array {
   return out;
 }
 
-/** `np.log` of the float32 training sigmas (numpy keeps float32). */
+/** `np.log` of the float32 training sigmas: numpy keeps float32 and uses its SIMD log kernel. */
 export function logSigmas(sigmas: Float32Array): Float32Array {
-  return sigmas.map((s) => Math.log(s));
+  return sigmas.map(npLogF32);
 }
 
 /**
@@ -218,19 +219,28 @@ export function luLambdas(lambdaMax: number, lambdaMin: number, n: number): Floa
 /**
  * Inverse of the sigma schedule: the fractional timestep whose log-sigma matches, interpolating
  * linearly in log σ between neighbouring training steps (diffusers `_sigma_to_t`).
- * With `float32` set, the weight is computed in float32 as diffusers does for torch tensors.
+ *
+ * diffusers passes a float64 σ and the float32 `log_sigmas`; under numpy's value-based casting
+ * (numpy 1.x) every array operation after the log is float32: log σ is rounded to float32, and
+ * so are `low − log σ`, `low − high`, their ratio w and 1 − w. The final `(1 − w)·low + w·high`
+ * multiplies by the int64 index array, which numpy promotes to float64 (`combine: 'float64'`).
+ * KDPM2 passes torch tensors for its midpoint sigmas; torch keeps float32 × int64 in float32, so
+ * that sum is rounded to float32 term by term (`combine: 'float32'`).
  */
-export function sigmaToT(sigma: number, logSig: Float32Array, float32 = false): number {
-  const logSigma = float32
-    ? f32(Math.log(Math.max(sigma, 1e-10)))
-    : Math.log(Math.max(sigma, 1e-10));
+export function sigmaToT(
+  sigma: number,
+  logSig: Float32Array,
+  combine: 'float64' | 'float32' = 'float64',
+): number {
+  const logSigma = f32(Math.log(Math.max(sigma, 1e-10)));
   // Last index whose log-sigma is <= the target, clipped so that idx + 1 stays in range.
   let low = -1;
   for (let i = 0; i < logSig.length; i++) if (logSig[i] <= logSigma) low = i;
   low = Math.min(Math.max(low, 0), logSig.length - 2);
   const lo = logSig[low];
   const hi = logSig[low + 1];
-  let w = float32 ? f32(f32(lo - logSigma) / f32(lo - hi)) : (lo - logSigma) / (lo - hi);
-  w = Math.min(Math.max(w, 0), 1);
-  return (1 - w) * low + w * (low + 1);
+  const w = Math.min(Math.max(f32(f32(lo - logSigma) / f32(lo - hi)), 0), 1);
+  const rest = f32(1 - w);
+  if (combine === 'float32') return f32(f32(rest * low) + f32(w * (low + 1)));
+  return rest * low + w * (low + 1);
 }

@@ -6,6 +6,7 @@
 import { useCallback, useEffect } from 'react';
 import { CreateView } from './components/CreateView.tsx';
 import { DroppedImageBar } from './components/DroppedImageBar.tsx';
+import { EvaluateView } from './components/evaluate/EvaluateView.tsx';
 import { GalleryView } from './components/gallery/GalleryView.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
 import { useAppDrop } from './components/useAppDrop.ts';
@@ -80,6 +81,7 @@ function NoticeBar() {
 const VIEWS: [View, string][] = [
   ['create', 'Create'],
   ['gallery', 'Gallery'],
+  ['evaluate', 'Evaluate'],
   ['settings', 'Settings'],
 ];
 
@@ -126,6 +128,8 @@ export function App() {
           <CreateView />
         ) : view === 'gallery' ? (
           <GalleryView />
+        ) : view === 'evaluate' ? (
+          <EvaluateView />
         ) : (
           <SettingsView />
         )}

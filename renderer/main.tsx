@@ -1,8 +1,7 @@
 /** Renderer entry: pick the transport (Electron bridge or server WebSocket), build the store, render. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
-import { StudioProvider } from './store/context.tsx';
+import { Root } from './Root.tsx';
 import { createStudioStore } from './store/store.ts';
 import { pickTransport } from './transport/index.ts';
 import './styles.css';
@@ -13,8 +12,6 @@ void store.getState().init();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <StudioProvider store={store}>
-      <App />
-    </StudioProvider>
+    <Root store={store} transport={transport} />
   </StrictMode>,
 );

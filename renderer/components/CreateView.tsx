@@ -3,6 +3,7 @@ import { useStudio } from '../store/context.tsx';
 import { ControlNetPanel, HiresPanel, InitImagePanel, RefinerPanel } from './ImagePanels.tsx';
 import { ModelPicker, SchedulerPicker, StepsAndCfg } from './ModelControls.tsx';
 import { PromptField } from './PromptField.tsx';
+import { PromptSafetyNote } from './safety/SafetyPanels.tsx';
 import { SeedControl } from './SeedControl.tsx';
 import { SizeControl } from './SizeControl.tsx';
 import { Canvas, ResultInfo, ResultsStrip } from './Stage.tsx';
@@ -43,6 +44,7 @@ export function CreateView() {
             rows={4}
             autoFocus
           />
+          <PromptSafetyNote />
           <PromptField
             field="negativePrompt"
             label="Negative prompt"

@@ -1,6 +1,8 @@
 /** img2img, ControlNet, refiner and hires-fix panels. */
-import { useId, useRef } from 'react';
+import { useId, useMemo, useRef } from 'react';
+import type { StudioModel } from '../../common/ipc.ts';
 import { firstFile, readImageFile } from '../lib/files.ts';
+import { FAMILY_LABELS, refinerChoices } from '../lib/refiners.ts';
 import { useStudio, useStudioShallow } from '../store/context.tsx';
 import { PREVIEWABLE } from '../store/store.ts';
 import type { ControlUnitForm, Preprocessor } from '../store/types.ts';
@@ -278,12 +280,19 @@ export function ControlNetPanel() {
 }
 
 export function RefinerPanel() {
-  const { refiner, models } = useStudioShallow((s) => ({
+  const { refiner, models, base } = useStudioShallow((s) => ({
     refiner: s.form.refiner,
     models: s.models,
+    base: s.form.model,
   }));
   const set = useStudio((s) => s.setRefiner);
-  const refiners = models.filter((m) => m.family === 'sdxl-refiner');
+  const choices = useMemo(() => refinerChoices(models, base), [models, base]);
+  const none = choices.refiners.length === 0 && choices.others.length === 0;
+  const option = (m: StudioModel) => (
+    <option key={m.path} value={m.path}>
+      {m.name} ({FAMILY_LABELS[m.family]})
+    </option>
+  );
   return (
     <Section title="Refiner" badge={refiner.enabled ? <span className="badge">on</span> : null}>
       <label className="check">
@@ -299,7 +308,11 @@ export function RefinerPanel() {
           <Field
             label="Refiner model"
             field="refiner.model"
-            hint={refiners.length === 0 ? 'No SDXL refiner found in the models folder.' : undefined}
+            hint={
+              none
+                ? 'No other model in the models folder shares this model’s latent space.'
+                : `Models that share the base’s ${choices.space} latent space can take over its latents.`
+            }
           >
             {({ id, describedBy }) => (
               <select
@@ -309,11 +322,14 @@ export function RefinerPanel() {
                 onChange={(e) => set({ model: e.target.value })}
               >
                 <option value="">Choose a refiner</option>
-                {refiners.map((m) => (
-                  <option key={m.path} value={m.path}>
-                    {m.name}
-                  </option>
-                ))}
+                {choices.refiners.length > 0 ? (
+                  <optgroup label="Refiner models">{choices.refiners.map(option)}</optgroup>
+                ) : null}
+                {choices.others.length > 0 ? (
+                  <optgroup label={`Other models in the same latent space (${choices.space})`}>
+                    {choices.others.map(option)}
+                  </optgroup>
+                ) : null}
               </select>
             )}
           </Field>

@@ -1,8 +1,14 @@
-/** Settings: execution provider (with the one actually used), models folder, output folder. */
+/**
+ * Settings: execution provider (with the one actually used), models folder, output folder, and
+ * the safety filter (policy, thresholds, word lists, and safety-eval).
+ */
 import { useEffect, useState } from 'react';
 import type { ExecutionProviderName } from '../../common/generation.ts';
 import { useStudio, useStudioShallow } from '../store/context.tsx';
 import { Field } from './Field.tsx';
+import { SafetyEval } from './safety/SafetyEval.tsx';
+import { SafetySettings } from './safety/SafetySettings.tsx';
+import { WordLists } from './safety/WordLists.tsx';
 
 const PROVIDER_LABELS: Record<string, string> = {
   auto: 'Automatic (best available)',
@@ -131,6 +137,9 @@ export function SettingsView() {
           </p>
         ) : null}
       </section>
+      <SafetySettings />
+      <WordLists />
+      <SafetyEval />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { formatEta, formatMs } from '../lib/format.ts';
 import { useStudio, useStudioShallow } from '../store/context.tsx';
 import type { JobState, SessionResult } from '../store/types.ts';
+import { SafetyPanel, WithheldImage } from './safety/SafetyPanels.tsx';
 import { useImageDrop } from './useImageDrop.ts';
 
 function phaseText(job: JobState): string {
@@ -80,7 +81,11 @@ export function Canvas() {
     setInitImage(image);
     void inspect(image, { usedAsInit: true });
   });
-  const shown = job?.previewUrl ?? selected?.url ?? null;
+  // A revealed original replaces the blurred image on the canvas only; the file stays blurred.
+  const resultUrl =
+    selected?.original.status === 'shown' ? selected.original.url : selected?.url || null;
+  const shown = job?.previewUrl ?? resultUrl;
+  const withheld = !job && selected?.withheld ? selected : null;
   return (
     <section
       className={`canvas${drop.dragging ? ' is-dragging' : ''}`}
@@ -88,20 +93,32 @@ export function Canvas() {
       data-testid="canvas"
       {...drop.handlers}
     >
-      {shown ? (
+      {withheld ? (
+        <WithheldImage result={withheld} />
+      ) : shown ? (
         <img
           className={`canvas__image${job ? ' is-working' : ''}`}
           src={shown}
-          alt={job ? 'Live preview of the image being generated' : `Result, seed ${selected?.seed}`}
+          alt={job ? 'Live preview of the image being generated' : resultAlt(selected!)}
           data-testid={job ? 'preview-image' : 'result-image'}
         />
       ) : (
         <EmptyCanvas />
       )}
+      {!job && selected ? <SafetyPanel result={selected} /> : null}
       {drop.dragging ? <div className="canvas__drop">Drop to use as the init image</div> : null}
       {job ? <ProgressBar job={job} /> : null}
     </section>
   );
+}
+
+/** Says what the canvas shows: the image as saved, blurred, or the revealed original. */
+function resultAlt(result: SessionResult): string {
+  const base = `Result, seed ${result.seed}`;
+  if (result.safety?.action !== 'blur' || result.kept) return base;
+  return result.original.status === 'shown'
+    ? `${base} (original, revealed)`
+    : `${base} (blurred by the safety filter)`;
 }
 
 export function ResultInfo() {
@@ -162,16 +179,29 @@ export function ResultInfo() {
 
 function Thumb({ result, selected }: { result: SessionResult; selected: boolean }) {
   const select = useStudio((s) => s.selectResult);
+  const flagged = result.safety?.action === 'blur' && !result.kept;
+  const what = result.withheld ? ' (withheld)' : flagged ? ' (blurred)' : '';
   return (
     <li>
       <button
         type="button"
         className={`strip__item${selected ? ' is-selected' : ''}`}
         aria-pressed={selected}
-        aria-label={`Result seed ${result.seed}: ${result.request.prompt.slice(0, 60)}`}
+        aria-label={`Result seed ${result.seed}${what}: ${result.request.prompt.slice(0, 60)}`}
         onClick={() => select(result.id)}
       >
-        <img src={result.url} alt="" />
+        {result.withheld ? (
+          <span className="strip__withheld" aria-hidden="true">
+            Withheld
+          </span>
+        ) : (
+          <img src={result.url} alt="" />
+        )}
+        {flagged ? (
+          <span className="strip__badge" aria-hidden="true">
+            Flagged
+          </span>
+        ) : null}
       </button>
     </li>
   );

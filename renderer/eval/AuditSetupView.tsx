@@ -45,7 +45,11 @@ export interface AuditForm {
   models: string;
 }
 
-export function formToDefinition(form: AuditForm): AuditDefinitionDto {
+/** The definition of an audit; `settings` (model, size, steps…) apply to every variant. */
+export function formToDefinition(
+  form: AuditForm,
+  settings: Record<string, unknown> = {},
+): AuditDefinitionDto {
   const models = form.models
     .split('\n')
     .map((m) => m.trim())
@@ -60,7 +64,7 @@ export function formToDefinition(form: AuditForm): AuditDefinitionDto {
     template: form.template,
     slots: parseLines(form.slots),
     seeds: Array.from({ length: Math.max(0, form.seeds) }, (_, i) => i),
-    settings: {},
+    settings: { ...settings },
     variants: models.length
       ? models.map((m, i) => ({
           id: `m${i + 1}`,
@@ -72,7 +76,12 @@ export function formToDefinition(form: AuditForm): AuditDefinitionDto {
   };
 }
 
-export function AuditSetupView(props: { dir: string; initial?: Partial<AuditForm> }) {
+export function AuditSetupView(props: {
+  dir: string;
+  initial?: Partial<AuditForm>;
+  /** Settings every image of the audit uses (e.g. the Create view's model, size and steps). */
+  settings?: Record<string, unknown>;
+}) {
   const api = useEvalApi();
   const [form, setForm] = useState<AuditForm>({
     name: '',
@@ -88,7 +97,12 @@ export function AuditSetupView(props: { dir: string; initial?: Partial<AuditForm
   const [planError, setPlanError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useEval((s) => (jobId ? s.jobs[jobId] : undefined));
-  const definition = useMemo(() => formToDefinition(form), [form]);
+  // Compared by value: a host that builds `settings` on every render must not re-plan each time.
+  const settingsKey = JSON.stringify(props.settings ?? {});
+  const definition = useMemo(
+    () => formToDefinition(form, JSON.parse(settingsKey) as Record<string, unknown>),
+    [form, settingsKey],
+  );
 
   useEffect(() => {
     let stale = false;

@@ -48,7 +48,15 @@ function AxisField(props: {
   );
 }
 
-export function XyzView(props: { out: string; initialPrompt?: string }) {
+export function XyzView(props: {
+  /** The plot's folder, or a function giving a new one for each run (a folder holds one plot). */
+  out: string | (() => string);
+  initialPrompt?: string;
+  /** Settings every cell starts from (model, size, steps…); the axes change them per cell. */
+  base?: Record<string, unknown>;
+  /** Says where `base` comes from, e.g. "the Create view". */
+  baseLabel?: string;
+}) {
   const api = useEvalApi();
   const [prompt, setPrompt] = useState(props.initialPrompt ?? 'a red circle');
   const [x, setX] = useState<AxisDto | undefined>({
@@ -58,25 +66,32 @@ export function XyzView(props: { out: string; initialPrompt?: string }) {
   const [y, setY] = useState<AxisDto | undefined>({ kind: 'steps', values: '10, 20' });
   const [z, setZ] = useState<AxisDto | undefined>(undefined);
   const [jobId, setJobId] = useState<string | null>(null);
+  const [out, setOut] = useState<string | null>(null);
   const [result, setResult] = useState<XyzResultDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const job = useEval((s) => (jobId ? s.jobs[jobId] : undefined));
 
   useEffect(() => {
-    if (job?.status !== 'done') return;
-    api.xyzResult(props.out).then(setResult, (err: Error) => setError(err.message));
-  }, [api, job?.status, props.out]);
+    if (job?.status !== 'done' || !out) return;
+    api.xyzResult(out).then(setResult, (err: Error) => setError(err.message));
+  }, [api, job?.status, out]);
 
   const run = async () => {
     if (!x) return;
     setError(null);
     setResult(null);
+    const folder = typeof props.out === 'function' ? props.out() : props.out;
+    setOut(folder);
     try {
-      setJobId((await api.startXyz({ base: { prompt }, x, y, z, out: props.out })).jobId);
+      const base = { ...props.base, prompt };
+      setJobId((await api.startXyz({ base, x, y, z, out: folder })).jobId);
     } catch (err) {
       setError((err as Error).message);
     }
   };
+  const baseText = Object.entries(props.base ?? {})
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v.split(/[\\/]/).pop() : String(v)}`)
+    .join(' · ');
   const running = job && (job.status === 'queued' || job.status === 'running');
   return (
     <section className="section eval-xyz" aria-label="XY/Z plot">
@@ -85,6 +100,11 @@ export function XyzView(props: { out: string; initialPrompt?: string }) {
         Prompt
         <input value={prompt} onChange={(e) => setPrompt(e.target.value)} />
       </label>
+      {baseText ? (
+        <p className="hint" data-testid="xyz-base">
+          Every cell starts from {props.baseLabel ?? 'these settings'}: {baseText}
+        </p>
+      ) : null}
       <AxisField name="X" axis={x} onChange={setX} />
       <AxisField name="Y" axis={y} optional onChange={setY} />
       {y && <AxisField name="Z" axis={z} optional onChange={setZ} />}

@@ -9,3 +9,4 @@ export { LabellingView } from './LabellingView.tsx';
 export { XyzView } from './XyzView.tsx';
 export { AbJudgingView } from './AbJudgingView.tsx';
 export { RankingView } from './RankingView.tsx';
+export { createTransportEvalApi } from './transport-api.ts';

@@ -24,6 +24,11 @@ export const FIELD_PLACES = [
   'modelsFolder',
   'outputFolder',
   'provider',
+  // The safety section of the settings view, and its safety-eval form.
+  'safety',
+  'imagesDir',
+  'labelsFile',
+  'targetRecall',
 ] as const;
 
 export function hasPlace(field: string | undefined): boolean {

@@ -8,6 +8,7 @@ import { DEFAULT_REQUEST } from '../../common/generation.ts';
 import type { StudioDoneEvent, StudioJobEvent, StudioSettings } from '../../common/ipc.ts';
 import type { Transport } from '../transport/types.ts';
 import { droppedActions } from './dropped.ts';
+import { safetyActions } from './safety.ts';
 import { hasPlace, toSerialized } from './errors.ts';
 import { galleryActions, initialGallery } from './gallery.ts';
 import { applyRestoreToForm, restoreNotice } from './restore.ts';
@@ -77,6 +78,10 @@ export function initialData(): StudioData {
     notice: null,
     gallery: initialGallery(),
     dropped: null,
+    promptSafety: null,
+    safetyTerms: null,
+    safetyEval: { running: false, report: null },
+    evalWorkspace: null,
   };
 }
 
@@ -130,24 +135,57 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
     const finish = (event: StudioDoneEvent) => {
       const { result } = event;
       const hints = (result.controlHints ?? []).map((png) => makeUrl(png, 'image/png'));
-      const added: SessionResult[] = result.images.map((image, i) => ({
+      const shared = {
+        jobId: event.jobId,
+        request: result.request,
+        scheduler: result.scheduler,
+        provider: result.provider,
+        modelName: result.modelName,
+        totalMs: result.timings.totalMs,
+        warnings: result.warnings,
+        controlHints: hints,
+        original: { status: 'hidden' as const, url: null },
+        kept: false,
+      };
+      const shown: SessionResult[] = result.images.map((image, i) => ({
+        ...shared,
         id: `${event.jobId}-${image.index}`,
         url: makeUrl(image.png, 'image/png'),
         width: image.width,
         height: image.height,
         seed: image.seed,
         index: image.index,
-        request: result.request,
-        scheduler: result.scheduler,
-        provider: result.provider,
-        modelName: result.modelName,
-        totalMs: result.timings.totalMs,
         file: event.files[i] ?? null,
-        warnings: result.warnings,
-        controlHints: hints,
         galleryId: event.items.find((item) => item.path === event.files[i])?.id ?? null,
+        safety: image.safety ?? null,
+        withheld: false,
       }));
+      // Blocked images are absent from `images`; their decisions keep their place in the batch
+      // (result.safety is in batch order), so the strip shows where each one was withheld.
+      const withheld: SessionResult[] = (result.safety ?? []).flatMap((decision, index) =>
+        decision.action === 'block'
+          ? [
+              {
+                ...shared,
+                id: `${event.jobId}-${index}`,
+                url: '',
+                width: result.request.width,
+                height: result.request.height,
+                // The seed that reproduces batch image `index` alone (common/generation.ts).
+                seed: result.request.seed + index,
+                index,
+                file: null,
+                galleryId: null,
+                safety: decision,
+                withheld: true,
+              },
+            ]
+          : [],
+      );
+      const added = [...shown, ...withheld].sort((a, b) => a.index - b.index);
+      const promptSafety = result.promptSafety?.reasons.length ? result.promptSafety : null;
       set((s) => ({
+        promptSafety,
         job: null,
         results: [...added, ...s.results],
         gallery: s.gallery.loaded ? { ...s.gallery, stale: true } : s.gallery,
@@ -200,7 +238,7 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
       }
     };
 
-    const ctx = { set, get, transport, fail, toLocal };
+    const ctx = { set, get, transport, fail, toLocal, makeUrl };
 
     /** Drops the unit's preview when its image or preprocessor no longer matches it. */
     const withFreshHint = (unit: ControlUnitForm): ControlUnitForm =>
@@ -214,6 +252,7 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
       osDialogs: transport.canUseOsDialogs,
       ...galleryActions(ctx),
       ...droppedActions(ctx),
+      ...safetyActions(ctx),
 
       async init() {
         const [settings, models, schedulers, providers] = await Promise.all([
@@ -236,12 +275,20 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
         if (view === 'gallery' && g.mode === 'grid' && (!g.loaded || g.stale)) {
           void get().loadGallery();
         }
+        if (view === 'evaluate') void get().loadEvalWorkspace();
+        if (view === 'settings' && !get().safetyTerms) void get().loadSafetyTerms();
       },
 
       setForm(patch) {
         const cleared = { ...get().fieldErrors };
         for (const key of Object.keys(patch)) delete cleared[key];
-        set((s) => ({ form: { ...s.form, ...patch }, fieldErrors: cleared }));
+        // The last prompt check speaks about the prompt that ran: editing it retires the note.
+        const promptEdited = patch.prompt !== undefined && patch.prompt !== get().form.prompt;
+        set((s) => ({
+          form: { ...s.form, ...patch },
+          fieldErrors: cleared,
+          ...(promptEdited ? { promptSafety: null } : {}),
+        }));
       },
 
       setModel(path) {
@@ -504,7 +551,10 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
 
       async saveSettings(patch: Partial<StudioSettings>) {
         const cleared = { ...get().fieldErrors };
-        for (const key of Object.keys(patch)) delete cleared[key];
+        for (const key of Object.keys(cleared)) {
+          if (Object.keys(patch).some((p) => key === p || key.startsWith(`${p}.`)))
+            delete cleared[key];
+        }
         set({ fieldErrors: cleared });
         try {
           const before = get().settings?.outputFolder;

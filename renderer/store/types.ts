@@ -19,11 +19,16 @@ import type {
   TrashEntry,
 } from '../../common/gallery.ts';
 import type {
+  EvalWorkspace,
   ProvidersInfo,
+  SafetyEvalReport,
+  SafetyEvalRequest,
+  SafetyTermsInfo,
   SchedulerInfo,
   StudioModel,
   StudioSettings,
 } from '../../common/ipc.ts';
+import type { SafetyDecision } from '../../common/safety.ts';
 import type { ConnectionState } from '../transport/types.ts';
 
 export type Preprocessor =
@@ -103,6 +108,9 @@ export interface JobState {
 
 export interface SessionResult {
   id: string;
+  /** The job that made it, and its index in the batch (the keys of the safety calls). */
+  jobId: string;
+  /** The image as shown: blurred when the safety filter blurred it; '' when withheld. */
   url: string;
   width: number;
   height: number;
@@ -120,6 +128,14 @@ export interface SessionResult {
   controlHints: string[];
   /** The image's gallery id, when the host saved it. */
   galleryId: number | null;
+  /** The safety filter's decision for this image, when the filter ran. */
+  safety: SafetyDecision | null;
+  /** Under `block`: nothing of the image was shown or written, only its decision. */
+  withheld: boolean;
+  /** Under `blur`: the unblurred original, fetched from the host when the user reveals it. */
+  original: { status: 'hidden' | 'loading' | 'shown'; url: string | null };
+  /** The user kept the original: it replaced the saved blurred file. */
+  kept: boolean;
 }
 
 export interface Notice {
@@ -129,7 +145,7 @@ export interface Notice {
   details?: string[];
 }
 
-export type View = 'create' | 'gallery' | 'settings';
+export type View = 'create' | 'gallery' | 'evaluate' | 'settings';
 
 export interface GalleryFilters {
   /** Full-text search over prompts. */
@@ -197,6 +213,13 @@ export interface StudioData {
   notice: Notice | null;
   gallery: GalleryData;
   dropped: DroppedImage | null;
+  /** The last run's prompt check, when it matched a word list (shown next to the prompt). */
+  promptSafety: SafetyDecision | null;
+  /** The word lists in effect, for the settings view. */
+  safetyTerms: SafetyTermsInfo | null;
+  safetyEval: { running: boolean; report: SafetyEvalReport | null };
+  /** The evaluation workspace (audits, plots, A/B sessions), for the Evaluate view. */
+  evalWorkspace: EvalWorkspace | null;
 }
 
 export interface ImageInput {
@@ -272,4 +295,21 @@ export interface DroppedActions {
   dismissDropped(): void;
 }
 
-export type StudioState = StudioData & StudioActions & GalleryActions & DroppedActions;
+export interface SafetyActions {
+  loadSafetyTerms(): Promise<void>;
+  /** After editing the word-list files: read them again and give them to the engine. */
+  reloadSafetyTerms(): Promise<void>;
+  /** Fetches a blurred result's original from the host and shows it. */
+  revealOriginal(id: string): Promise<void>;
+  hideOriginal(id: string): void;
+  /** Replaces the saved blurred file with the original. */
+  keepOriginal(id: string): Promise<void>;
+  runSafetyEval(request: SafetyEvalRequest): Promise<void>;
+  loadEvalWorkspace(): Promise<void>;
+}
+
+export type StudioState = StudioData &
+  StudioActions &
+  GalleryActions &
+  DroppedActions &
+  SafetyActions;

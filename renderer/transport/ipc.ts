@@ -24,6 +24,7 @@ export function createIpcTransport(bridge: EmulsionBridge): Transport {
       return unwrap(await fn(request[0]));
     },
     onJobEvent: (listener) => bridge.onJobEvent(listener),
+    onEvalJobEvent: (listener) => bridge.onEvalJobEvent(listener),
     imageUrl,
     onConnection(listener) {
       listener('open');

@@ -3,7 +3,13 @@
  * (transport/ipc.ts) and the local server's WebSocket (transport/ws.ts). Calls resolve with the
  * response or reject with an EmulsionError rebuilt from the envelope, code and field intact.
  */
-import type { CallName, CallRequest, CallResponse, StudioJobEvent } from '../../common/ipc.ts';
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  EvalJobEventDto,
+  StudioJobEvent,
+} from '../../common/ipc.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -16,6 +22,8 @@ export interface Transport {
     ...request: CallRequest<K> extends void ? [] : [CallRequest<K>]
   ): Promise<CallResponse<K>>;
   onJobEvent(listener: (event: StudioJobEvent) => void): () => void;
+  /** Progress of evaluation runs (audits, XY/Z plots). */
+  onEvalJobEvent(listener: (event: EvalJobEventDto) => void): () => void;
   /**
    * A URL the page can show for an image file inside the app's folders; with `width`, a
    * thumbnail at most that many pixels wide and tall (one of THUMBNAIL_WIDTHS).

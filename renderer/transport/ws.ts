@@ -10,6 +10,7 @@ import {
   serverImageUrl,
   type CallName,
   type Envelope,
+  type EvalJobEventDto,
   type ServerMessage,
   type StudioJobEvent,
 } from '../../common/ipc.ts';
@@ -37,6 +38,7 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
   const backoff = options.backoff ?? [500, 1000, 2000, 5000];
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const jobListeners = new Set<(event: StudioJobEvent) => void>();
+  const evalListeners = new Set<(event: EvalJobEventDto) => void>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const outbox: string[] = [];
   let state: ConnectionState = 'connecting';
@@ -61,6 +63,8 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
       else call.reject(EmulsionError.fromJSON(envelope.error));
     } else if (message.type === 'event' && message.name === 'jobEvent') {
       for (const l of jobListeners) l(message.payload as StudioJobEvent);
+    } else if (message.type === 'event' && message.name === 'evalJobEvent') {
+      for (const l of evalListeners) l(message.payload as EvalJobEventDto);
     }
   }
 
@@ -104,6 +108,10 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
     onJobEvent(listener: (event: StudioJobEvent) => void) {
       jobListeners.add(listener);
       return () => jobListeners.delete(listener);
+    },
+    onEvalJobEvent(listener: (event: EvalJobEventDto) => void) {
+      evalListeners.add(listener);
+      return () => evalListeners.delete(listener);
     },
     imageUrl: (path: string, width?: number) => serverImageUrl(options.httpBase, path, width),
     onConnection(listener: (state: ConnectionState) => void) {

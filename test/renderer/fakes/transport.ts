@@ -5,6 +5,9 @@ import type {
   CallName,
   CallRequest,
   CallResponse,
+  EvalJobEventDto,
+  EvalWorkspace,
+  SafetyTermsInfo,
   StudioJobEvent,
   StudioModel,
   StudioSettings,
@@ -39,6 +42,43 @@ export const SETTINGS: StudioSettings = {
   modelsFolder: '/home/ana/models',
   outputFolder: '/home/ana/Pictures/Emulsion',
   provider: 'auto',
+  // SAFETY_DEFAULTS, written out (common/safety.ts).
+  safety: {
+    policy: 'blur',
+    promptCategories: { sexual: true, 'violence-gore': true, 'self-harm': true, hate: true },
+    classifier: {
+      enabled: true,
+      thresholds: { Drawing: null, Hentai: 0.5, Neutral: null, Porn: 0.5, Sexy: 0.8 },
+    },
+    modelSafetyChecker: { enabled: true, onPreviews: false },
+  },
+};
+
+export const TERMS: SafetyTermsInfo = {
+  userTermsDir: '/home/ana/.config/Emulsion/safety-terms',
+  lists: [
+    {
+      category: 'sexual',
+      terms: ['nude', 'nsfw'],
+      exceptions: ['nude lipstick'],
+      reason: 'Explicit sexual terms.',
+      files: ['/app/resources/safety/terms/sexual.txt'],
+    },
+    {
+      category: 'violence-gore',
+      terms: ['gore'],
+      exceptions: [],
+      reason: 'Graphic violence.',
+      files: ['/app/resources/safety/terms/violence-gore.txt'],
+    },
+  ],
+};
+
+export const WORKSPACE: EvalWorkspace = {
+  root: '/home/ana/.config/Emulsion/eval',
+  audits: [{ name: 'colours', dir: '/home/ana/.config/Emulsion/eval/audits/colours' }],
+  xyz: [],
+  ab: [{ name: 'turbo-vs-base', dir: '/home/ana/.config/Emulsion/eval/ab/turbo-vs-base' }],
 };
 
 type Handler<K extends CallName> = (
@@ -49,11 +89,13 @@ export interface FakeTransport extends Transport {
   calls: { name: CallName; request: unknown }[];
   handlers: { [K in CallName]?: Handler<K> };
   emit(event: StudioJobEvent): void;
+  emitEval(event: EvalJobEventDto): void;
   setConnection(state: ConnectionState): void;
 }
 
 export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTransport {
   const jobListeners = new Set<(e: StudioJobEvent) => void>();
+  const evalListeners = new Set<(e: EvalJobEventDto) => void>();
   const connListeners = new Set<(s: ConnectionState) => void>();
   let jobs = 0;
   const fake: FakeTransport = {
@@ -61,14 +103,14 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
     canUseOsDialogs: options.desktop ?? false,
     calls: [],
     handlers: {
-      getSettings: () => ({ ...SETTINGS }),
+      getSettings: () => structuredClone(SETTINGS),
       listModels: () => MODELS,
       reloadModels: () => MODELS,
       listSchedulers: () => [{ name: 'Euler a' }, { name: 'DPM++ 2M Karras' }, { name: 'DDIM' }],
       getProviders: () => ({ available: ['cpu', 'webgpu'], selected: 'auto', lastUsed: null }),
       generate: () => ({ jobId: `job-${++jobs}` }),
       cancel: () => null,
-      setSettings: (patch) => ({ ...SETTINGS, ...patch }),
+      setSettings: (patch) => ({ ...structuredClone(SETTINGS), ...patch }),
       openPath: () => null,
       readImageSettings: () => ({
         source: 'none',
@@ -78,6 +120,9 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
         warnings: [],
         restore: null,
       }),
+      safetyTerms: () => TERMS,
+      safetyReloadTerms: () => TERMS,
+      evalWorkspace: () => structuredClone(WORKSPACE),
       previewControlHint: ({ width, height }) => ({
         png: new Uint8Array([137, 80, 78, 71, 1]),
         width,
@@ -94,6 +139,10 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
       jobListeners.add(listener);
       return () => jobListeners.delete(listener);
     },
+    onEvalJobEvent(listener) {
+      evalListeners.add(listener);
+      return () => evalListeners.delete(listener);
+    },
     imageUrl: (p, width) => imageUrl(p, width),
     onConnection(listener) {
       connListeners.add(listener);
@@ -102,6 +151,9 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
     },
     emit(event) {
       for (const l of jobListeners) l(event);
+    },
+    emitEval(event) {
+      for (const l of evalListeners) l(event);
     },
     setConnection(state) {
       for (const l of connListeners) l(state);

@@ -12,6 +12,8 @@ import { IMAGE_SCHEME } from '../../common/ipc.ts';
 // The client only: importing the engine barrel would load onnxruntime-node in the main process.
 import { createEngineClient } from '../engine/worker/client.ts';
 import { createLogger, setLogLevel, setLogSink } from '../engine/log.ts';
+// Where the demo models are, after pointEngineAtBundledModels set it for a packaged app.
+import { defaultModelsDir } from '../demo-model/index.ts';
 import { createDispatch } from './dispatch.ts';
 import { openStudioGallery } from './gallery-service.ts';
 import { eventSender, jobEventSender, registerIpcHandlers } from './ipc.ts';
@@ -77,6 +79,7 @@ async function start(): Promise<void> {
     safety: { classifierCacheDir, ...(termsDir ? { termsDir } : {}) },
   });
   const studio = createStudio({
+    bundledModelsDir: defaultModelsDir(),
     userTermsDir,
     evalFolder: path.join(userData, 'eval'),
     classifierCacheDir,

@@ -3,6 +3,7 @@
  * the local server. It knows nothing about Electron; the host passes in what differs (a folder
  * dialog, "open with the OS").
  */
+import path from 'node:path';
 import {
   EmulsionError,
   invalidArgument,
@@ -33,7 +34,7 @@ import { createEvalHandlers } from './eval-handlers.ts';
 import { createGalleryHandlers } from './gallery-handlers.ts';
 import { saveResult, type HashLookup } from './gallery-service.ts';
 import { listOutputs } from './outputs.ts';
-import { resolveInside } from './paths.ts';
+import { isInside, resolveInside } from './paths.ts';
 import {
   createSafetyHandlers,
   OriginalsStore,
@@ -75,6 +76,11 @@ export interface StudioHost {
   runSafetyEval?: SafetyEvalRunner;
   /** Where safety-eval caches the converted classifier (a packaged app's data folder). */
   classifierCacheDir?: string;
+  /**
+   * The folder of the bundled demo models. The engine lists only the demo base model by itself;
+   * the studio lists this folder too, so the bundled refiner is offered like any other model.
+   */
+  bundledModelsDir?: string;
 }
 
 export interface Studio {
@@ -87,13 +93,13 @@ export interface Studio {
   dispose(): void;
 }
 
-function toStudioModel(m: ModelInfo): StudioModel {
+function toStudioModel(m: ModelInfo, bundledDir: string | undefined): StudioModel {
   return {
     path: m.path,
     name: m.name,
     family: m.family,
     defaults: { ...m.defaults },
-    bundled: m.bundled,
+    bundled: m.bundled || (bundledDir !== undefined && isInside(m.path, bundledDir)),
     ...(m.traits ? { traits: { ...m.traits } } : {}),
   };
 }
@@ -190,8 +196,16 @@ export function createStudio(host: StudioHost): Studio {
   });
 
   async function knownModels(): Promise<StudioModel[]> {
-    if (!models)
-      models = (await engine.listModels([settings.get().modelsFolder])).map(toStudioModel);
+    if (models) return models;
+    const folders = [settings.get().modelsFolder];
+    const bundledDir = host.bundledModelsDir;
+    if (bundledDir && path.resolve(bundledDir) !== path.resolve(folders[0]))
+      folders.push(bundledDir);
+    const listed = await engine.listModels(folders);
+    const seen = new Set<string>();
+    models = listed
+      .filter((m) => !seen.has(m.path) && Boolean(seen.add(m.path)))
+      .map((m) => toStudioModel(m, bundledDir));
     return models;
   }
 

@@ -15,6 +15,7 @@ import { openStudioGallery } from '../app/gallery-service.ts';
 import { IMAGE_HEADERS, loadAppImage, parseThumbWidth } from '../app/protocol.ts';
 import { openSettingsStore } from '../app/settings.ts';
 import { createStudio, type Studio } from '../app/studio.ts';
+import { defaultModelsDir } from '../demo-model/index.ts';
 import { createLogger } from '../engine/log.ts';
 import type { EngineClient } from '../engine/worker/types.ts';
 import {
@@ -112,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const userTermsDir = path.join(options.dataDir, 'safety-terms');
   await fs.mkdir(userTermsDir, { recursive: true });
   const studio = createStudio({
+    bundledModelsDir: defaultModelsDir(),
     userTermsDir,
     evalFolder: path.join(options.dataDir, 'eval'),
     classifierCacheDir: options.classifierCacheDir,

@@ -108,6 +108,28 @@ describe('createStudio()', () => {
     expect(t.engine.listedDirectories).toHaveLength(2);
   });
 
+  it('lists the bundled models folder too, marking its models bundled, each model once', async () => {
+    const bundledDir = '/opt/emulsion/resources/models';
+    const refiner = {
+      ...DEMO_MODEL,
+      path: `${bundledDir}/emulsion-shapes-refiner`,
+      name: 'emulsion-shapes-refiner',
+      bundled: false,
+    };
+    const own = { ...DEMO_MODEL, path: '/home/ana/models/sd15', name: 'sd15', bundled: false };
+    t = await createTestStudio({
+      bundledModelsDir: bundledDir,
+      models: [DEMO_MODEL, refiner, own, DEMO_MODEL],
+    });
+    const models = await t.studio.handlers.listModels();
+    expect(t.engine.listedDirectories).toEqual([[t.folders.models, bundledDir]]);
+    expect(models.map((m) => [m.name, m.bundled])).toEqual([
+      ['emulsion-shapes', true],
+      ['emulsion-shapes-refiner', true],
+      ['sd15', false],
+    ]);
+  });
+
   it('changes the models folder through the dialog and keeps it when the dialog is closed', async () => {
     t = await createTestStudio();
     t.nextPick.value = t.folders.other;

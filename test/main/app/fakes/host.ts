@@ -45,6 +45,7 @@ export async function createTestStudio(
     hashes?: HashLookup;
     models?: ModelInfo[];
     runSafetyEval?: SafetyEvalRunner;
+    bundledModelsDir?: string;
   } = {},
 ): Promise<TestStudio> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'emulsion-studio-'));
@@ -77,6 +78,7 @@ export async function createTestStudio(
     userTermsDir: folders.terms,
     evalFolder: folders.eval,
     runSafetyEval: options.runSafetyEval,
+    bundledModelsDir: options.bundledModelsDir,
     engine,
     settings,
     schedulers: () => [{ name: 'Euler a' }, { name: 'DPM++ 2M Karras' }, { name: 'DDIM' }],

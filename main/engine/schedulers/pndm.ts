@@ -134,7 +134,8 @@ export function createPndm(name: string, cfg: Record<string, ConfigValue>): Sche
         throw invalidArgument(
           'numInferenceSteps',
           n,
-          `at least ${PRK_STEPS} when skip_prk_steps is false (the Runge-Kutta warm-up uses the first ${PRK_STEPS} steps)`,
+          `at least ${PRK_STEPS} when skip_prk_steps is false`,
+          `The Runge-Kutta warm-up uses the first ${PRK_STEPS} spaced steps; use PLMS for fewer.`,
         );
       }
       numSteps = n;

@@ -226,6 +226,8 @@ export function luLambdas(lambdaMax: number, lambdaMin: number, n: number): Floa
  * multiplies by the int64 index array, which numpy promotes to float64 (`combine: 'float64'`).
  * KDPM2 passes torch tensors for its midpoint sigmas; torch keeps float32 × int64 in float32, so
  * that sum is rounded to float32 term by term (`combine: 'float32'`).
+ * NOTE: numpy 2 (NEP 50) keeps `low − log σ` in float64, which moves some fractional timesteps by
+ * a few ulps; Emulsion follows the numpy 1.x reference (test/fixtures/schedulers/README.md).
  */
 export function sigmaToT(
   sigma: number,

@@ -13,7 +13,7 @@ import type { EngineClient } from '../../main/engine/worker/types.ts';
 import { setLogLevel } from '../../main/engine/log.ts';
 import { catalogSchedulers } from '../../main/app/schedulers.ts';
 import { startServer, type RunningServer } from '../../main/server/index.ts';
-import { buildRenderer } from '../../main/server/serve.ts';
+import { buildRenderer, testClassifierFromEnv } from '../../main/server/serve.ts';
 
 export const CHROMIUM = process.env.EMULSION_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test-artifacts');
@@ -56,14 +56,22 @@ export function checkPrerequisites(): void {
   }
 }
 
-export async function startE2E(): Promise<E2E> {
+/**
+ * `env` stands for the environment `emulsion serve` starts in: EMULSION_TEST_FLAG_ALL=1 there
+ * installs the test classifier that flags every image (main/server/serve.ts).
+ */
+export async function startE2E(options: { env?: NodeJS.ProcessEnv } = {}): Promise<E2E> {
   checkPrerequisites();
   // The refusals this suite provokes on purpose would otherwise print warnings.
   setLogLevel('error');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'emulsion-e2e-'));
   await fs.mkdir(ARTIFACTS, { recursive: true });
   const rendererDir = await buildRenderer(path.join(dir, 'renderer'));
-  const engine = createEngineClient({ logLevel: 'warn' });
+  const testClassifier = testClassifierFromEnv(options.env ?? {});
+  const engine = createEngineClient({
+    logLevel: 'warn',
+    ...(testClassifier ? { safety: { testClassifier } } : {}),
+  });
   const server = await startServer({
     engine,
     rendererDir,

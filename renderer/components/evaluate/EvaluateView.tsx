@@ -3,7 +3,7 @@
  * plot, blind A/B judging, ranking), over the evaluation workspace the host keeps. Each audit,
  * plot and A/B session is a folder there; the host confines every call to it.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import {
   AbJudgingView,
   AuditSetupView,
@@ -48,11 +48,12 @@ function FolderPicker(props: {
   onChange: (dir: string) => void;
   empty: ReactNode;
 }) {
+  const id = useId();
   if (props.folders.length === 0) return <p className="empty-hint">{props.empty}</p>;
   return (
-    <label className="field">
-      {props.label}
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         <option value="">Choose…</option>
         {props.folders.map((f) => (
           <option key={f.dir} value={f.dir}>
@@ -60,7 +61,7 @@ function FolderPicker(props: {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -125,7 +126,7 @@ function LabelTab() {
           />
         </label>
       </div>
-      <div className="row">
+      <div className="button-row">
         <button
           type="button"
           className="button button--primary"

@@ -63,7 +63,7 @@ export function SafetyPanel({ result }: { result: SessionResult }) {
           : 'Blurred by the safety filter:'}
       </p>
       <Reasons decision={decision} />
-      <div className="row">
+      <div className="button-row">
         {status === 'shown' ? (
           <>
             <button type="button" className="button" onClick={() => void keep(result.id)}>

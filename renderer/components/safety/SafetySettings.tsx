@@ -208,7 +208,7 @@ export function SafetySettings() {
           {blank}
         </p>
       ) : null}
-      <div className="row">
+      <div className="button-row">
         <button
           type="button"
           className="button button--primary"

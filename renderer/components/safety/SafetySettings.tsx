@@ -143,7 +143,7 @@ export function SafetySettings() {
                       step={0.05}
                       aria-label={`${c} threshold`}
                       disabled={value === null || !draft.classifier.enabled}
-                      value={value ?? ''}
+                      value={value === null || Number.isNaN(value) ? '' : value}
                       onChange={(e) =>
                         edit(
                           (x) =>

@@ -206,6 +206,21 @@ describe('<App /> create view', () => {
     fireEvent.click(screen.getByLabelText('Hand the last steps to a refiner model'));
     expect(screen.getByLabelText('Refiner model')).toBeTruthy();
   });
+
+  it('offers every model in the base’s latent space as a refiner, labelled with its family', async () => {
+    await renderStudio();
+    fireEvent.click(screen.getByLabelText('Hand the last steps to a refiner model'));
+    const picker = screen.getByLabelText('Refiner model');
+    const group = within(picker).getByRole('group', {
+      name: 'Other models in the same latent space (SD 1.x/2.x)',
+    });
+    // The base itself and the ControlNet are not offered.
+    expect(
+      within(group)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['sd15 (SD 1.x)']);
+  });
 });
 
 describe('<App /> settings view', () => {

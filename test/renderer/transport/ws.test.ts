@@ -85,6 +85,29 @@ describe('createWsTransport()', () => {
     t.close();
   });
 
+  it('delivers evaluation job events to their own listeners only', () => {
+    const t = open();
+    const jobs: unknown[] = [];
+    const evals: unknown[] = [];
+    t.onJobEvent((e) => jobs.push(e));
+    const off = t.onEvalJobEvent((e) => evals.push(e));
+    FakeSocket.last.onopen?.();
+    FakeSocket.last.reply({
+      type: 'event',
+      name: 'evalJobEvent',
+      payload: { status: 'progress', jobId: 'xyz-1', done: 1, total: 4 },
+    });
+    off();
+    FakeSocket.last.reply({
+      type: 'event',
+      name: 'evalJobEvent',
+      payload: { status: 'done', jobId: 'xyz-1' },
+    });
+    expect(evals).toEqual([{ status: 'progress', jobId: 'xyz-1', done: 1, total: 4 }]);
+    expect(jobs).toEqual([]);
+    t.close();
+  });
+
   it('delivers job events with their bytes, and fails pending calls when the socket closes', async () => {
     const t = open();
     const events: StudioJobEvent[] = [];

@@ -14,7 +14,7 @@ import type {
   StudioGenerateRequest,
   StudioSettings,
 } from '../../../common/ipc.ts';
-import type { SafetyDecision } from '../../../common/safety.ts';
+import type { ImageReason, SafetyDecision } from '../../../common/safety.ts';
 import { App } from '../../../renderer/App.tsx';
 import { StudioProvider } from '../../../renderer/store/context.tsx';
 import { createStudioStore, type StudioStore } from '../../../renderer/store/store.ts';
@@ -48,7 +48,7 @@ afterEach(() => cleanup());
 
 const callsOf = (name: string) => transport.calls.filter((c) => c.name === name);
 
-const PORN: SafetyDecision['reasons'][number] = {
+const PORN: ImageReason = {
   layer: 'classifier',
   class: 'Porn',
   score: 0.97,

@@ -100,6 +100,24 @@ describe('evaluation calls', () => {
     expect(t.engine.generated.every((r) => r.safety === 'blur')).toBe(true);
   });
 
+  it('stops an XY plot whose image the policy withheld, naming the reasons', async () => {
+    await start();
+    t.engine.flag = 'block';
+    const { jobId } = await t.studio.handlers.evalStartXyz({
+      base: { prompt: 'a red circle', steps: 1, width: 64, height: 64 },
+      x: { kind: 'seed', values: '1, 2' },
+      out: path.join(t.folders.eval, 'xyz', 'blocked'),
+    });
+    expect(await finished(jobId)).toMatchObject({
+      status: 'error',
+      error: {
+        code: 'SAFETY_BLOCKED',
+        message: 'The safety policy withheld this image: classifier: Porn 0.97 ≥ 0.5.',
+      },
+    });
+    expect(t.engine.generated).toHaveLength(1);
+  });
+
   it('maps model names on a model axis to the listed folders', async () => {
     await start();
     const out = path.join(t.folders.eval, 'xyz', 'models');

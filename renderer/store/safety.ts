@@ -86,7 +86,7 @@ export function safetyActions(ctx: SliceContext): SafetyActions {
     async runSafetyEval(request) {
       if (get().safetyEval.running) return;
       const cleared = { ...get().fieldErrors };
-      for (const key of ['imagesDir', 'labelsFile', 'targetRecall']) delete cleared[key];
+      for (const key of ['imagesDir', 'labelsFile', 'targetRecall', 'model']) delete cleared[key];
       set({ fieldErrors: cleared, safetyEval: { running: true, report: null } });
       try {
         const report = await transport.call('safetyEval', request);

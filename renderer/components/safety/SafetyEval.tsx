@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { SafetyEvalLayer, SafetyEvalReport, SafetyRate } from '../../../common/ipc.ts';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
-import { Field } from '../Field.tsx';
+import { Field, FieldError } from '../Field.tsx';
 
 const f3 = (x: number) => x.toFixed(3);
 
@@ -129,6 +129,8 @@ export function SafetyReport({ report }: { report: SafetyEvalReport }) {
 export function SafetyEval() {
   const { running, report } = useStudioShallow((s) => s.safetyEval);
   const run = useStudio((s) => s.runSafetyEval);
+  const model = useStudio((s) => s.models.find((m) => m.path === s.form.model) ?? null);
+  const [withChecker, setWithChecker] = useState(false);
   const [imagesDir, setImagesDir] = useState('');
   const [labelsFile, setLabelsFile] = useState('');
   const [target, setTarget] = useState(0.9);
@@ -178,11 +180,30 @@ export function SafetyEval() {
           />
         )}
       </Field>
+      {model ? (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={withChecker}
+            onChange={(e) => setWithChecker(e.target.checked)}
+          />
+          Also evaluate the safety checker of {model.name} (when its folder has one), and the two
+          layers combined
+        </label>
+      ) : null}
+      <FieldError field="model" exact />
       <button
         type="button"
         className="button"
         disabled={running || !imagesDir || !labelsFile}
-        onClick={() => void run({ imagesDir, labelsFile, targetRecall: target })}
+        onClick={() =>
+          void run({
+            imagesDir,
+            labelsFile,
+            targetRecall: target,
+            ...(withChecker && model ? { model: model.path } : {}),
+          })
+        }
       >
         {running ? 'Evaluating…' : 'Run safety evaluation'}
       </button>

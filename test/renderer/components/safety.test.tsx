@@ -331,8 +331,16 @@ describe('safety-eval in the settings view', () => {
     await user.type(screen.getByLabelText('Images folder'), REPORT.imagesDir);
     await user.type(screen.getByLabelText('Labels CSV'), REPORT.labelsFile);
     await user.click(screen.getByRole('button', { name: 'Run safety evaluation' }));
+    await user.click(screen.getByLabelText(/Also evaluate the safety checker of emulsion-shapes/));
+    await user.click(screen.getByRole('button', { name: 'Run safety evaluation' }));
     expect(callsOf('safetyEval').map((c) => c.request)).toEqual([
       { imagesDir: REPORT.imagesDir, labelsFile: REPORT.labelsFile, targetRecall: 0.9 },
+      {
+        imagesDir: REPORT.imagesDir,
+        labelsFile: REPORT.labelsFile,
+        targetRecall: 0.9,
+        model: '/models/emulsion-shapes',
+      },
     ]);
     const matrix = screen.getByRole('table', { name: 'Confusion matrix: Bundled classifier' });
     const cells = Object.fromEntries(

@@ -55,8 +55,11 @@ async function setPolicy(policy: 'off' | 'warn' | 'blur' | 'block') {
     .check();
   const save = page().getByRole('button', { name: 'Save safety settings' });
   await save.click();
+  // The button is also disabled while saving: wait for the host to have the policy.
+  await expect
+    .poll(async () => (await e2e.server.studio.handlers.getSettings()).safety.policy)
+    .toBe(policy);
   await expect.poll(() => save.isDisabled()).toBe(true);
-  expect((await e2e.server.studio.handlers.getSettings()).safety.policy).toBe(policy);
   await nav('Create');
 }
 

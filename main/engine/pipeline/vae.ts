@@ -2,8 +2,8 @@
  * VAE encode (img2img) and decode. Latents live in UNet space: encoder output × scaling_factor,
  * ÷ scaling_factor before decoding (Rombach et al. 2022, §4.3.2; diffusers AutoencoderKL).
  */
-import type { LoadedModel } from '../model/loaded-model.ts';
-import type { ModelCache } from '../model/loaded-model.ts';
+import { EmulsionError } from '../../../common/errors.ts';
+import type { LoadedModel, ModelCache } from '../model/loaded-model.ts';
 import { makeTensor, toFloat32 } from '../ort/tensors.ts';
 import type { NoiseSource } from '../schedulers/types.ts';
 
@@ -39,10 +39,15 @@ export async function encodeImage(
   const [, channels, h, w] = dims;
   const per = 4 * h * w;
   const sf = model.folder.scalingFactor;
-  let latent: Float32Array;
   if (contract.output === 'latent_parameters') {
-    if (channels !== 8)
-      throw new Error(`vae_encoder latent_parameters has ${channels} channels; expected 8`);
+    if (channels !== 8) {
+      throw new EmulsionError(
+        'MODEL_CONTRACT',
+        `vae_encoder (${session.file}) output latent_parameters has ${channels} channels; ` +
+          'expected 8 (mean ‖ logvar of 4 latent channels).',
+        { file: session.file },
+      );
+    }
     const eps = noise.next(per * batch);
     const result = new Float32Array(per * batch);
     for (let b = 0; b < batch; b++) {
@@ -54,7 +59,7 @@ export async function encodeImage(
     }
     return result;
   }
-  latent = new Float32Array(per * batch);
+  const latent = new Float32Array(per * batch);
   for (let b = 0; b < batch; b++) {
     const data = source(b);
     for (let i = 0; i < per; i++) latent[b * per + i] = data[i] * sf;

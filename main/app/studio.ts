@@ -24,7 +24,6 @@ import type {
   StudioSafetySettings,
   StudioSettings,
 } from '../../common/ipc.ts';
-import { describeReason } from '../../common/safety.ts';
 import { createLogger } from '../engine/log.ts';
 import type { EngineClient, ModelInfo } from '../engine/worker/types.ts';
 import { engineGenerator } from '../eval/generator.ts';
@@ -273,26 +272,9 @@ export function createStudio(host: StudioHost): Studio {
 
   /**
    * Eval jobs share the engine and run under the policy of the moment, like studio jobs. An image
-   * withheld under `block` stops the run with the decision's reasons (it has no pixels to keep).
+   * withheld under `block` fails its cell with SAFETY_BLOCKED and the reasons (eval/generator.ts).
    */
-  const evalGenerate = engineGenerator({
-    cancel: (jobId) => engine.cancel(jobId),
-    generate(input) {
-      const handle = engine.generate(input);
-      const result = handle.result.then((r) => {
-        const withheld = r.safety?.find((d) => d.action === 'block');
-        if (r.images.length === 0 && withheld) {
-          throw new EmulsionError(
-            'SAFETY_BLOCKED',
-            `The safety policy withheld this image: ${withheld.reasons.map(describeReason).join('; ')}.`,
-            { field: 'safety' },
-          );
-        }
-        return r;
-      });
-      return { jobId: handle.jobId, result };
-    },
-  });
+  const evalGenerate = engineGenerator(engine);
   const evalService = createEvalService({
     generate: async (input, signal) => {
       await safetyReady;

@@ -3,7 +3,9 @@
  * benchmarks and A/B pairs all take a `GenerateFn`, so their resume logic and bookkeeping are
  * tested with a fake and run for real with `engineGenerator`.
  */
+import { EmulsionError } from '../../common/errors.ts';
 import type { GenerateRequest, GenerateResult } from '../../common/generation.ts';
+import { describeReason } from '../../common/safety.ts';
 import type { GenerateInput } from '../engine/worker/types.ts';
 
 export interface EvalImage {
@@ -36,8 +38,25 @@ export type EngineLike =
 
 let counter = 0;
 
+/**
+ * A result without an image: the safety policy `block` withheld it. The cell fails with the
+ * decision's reasons rather than being skipped, because an audit that quietly drops withheld
+ * images measures a filtered distribution and no longer says what the model does (README.md).
+ */
+function withheldError(result: GenerateResult): EmulsionError {
+  const blocked = result.safety?.find((d) => d.action === 'block');
+  if (!blocked) {
+    return new EmulsionError('INTERNAL', 'The engine returned no image and no safety decision.');
+  }
+  const reasons = blocked.reasons.map(describeReason).join('; ') || 'no reason recorded';
+  return new EmulsionError('SAFETY_BLOCKED', `The safety policy withheld this image: ${reasons}.`, {
+    field: 'safety',
+  });
+}
+
 function toEvalImage(result: GenerateResult): EvalImage {
   const image = result.images[0];
+  if (!image) throw withheldError(result);
   return {
     png: image.png,
     width: image.width,

@@ -57,6 +57,9 @@ export class EvalJobQueue {
         reject,
       });
     });
+    // Failures reach listeners as `error` events; callers that only want the id drop `result`,
+    // which must then not surface as an unhandled rejection.
+    result.catch(() => undefined);
     this.emit({
       status: 'queued',
       jobId,

@@ -63,6 +63,17 @@ export interface StudioModel {
   traits?: { turbo: boolean; lcm: boolean; inpaint: boolean };
 }
 
+/** A ControlNet folder (OnnxStack layout: model.onnx taking controlnet_cond) for the unit picker. */
+export interface StudioControlNet {
+  path: string;
+  name: string;
+  bundled: boolean;
+  /** 768 SD 1.x, 1024 SD 2.x, 2048 SDXL, when config.json says. */
+  crossAttentionDim?: number;
+  /** The hint the model expects, when its config.json says. */
+  hint?: string;
+}
+
 /**
  * The safety settings the studio keeps. The user's word-list folder is not among them: it is the
  * app's own folder (`SafetyTermsInfo.userTermsDir`), so no call can point the filter elsewhere.
@@ -410,6 +421,8 @@ export const CALLS = {
   listModels: call<void, StudioModel[]>(),
   /** Unloads cached sessions and scans the models folder again. */
   reloadModels: call<void, StudioModel[]>(),
+  /** ControlNet folders in the models folder and the bundled models folder. */
+  listControlNets: call<void, StudioControlNet[]>(),
   chooseModelsFolder: call<void, FolderChoice>(),
   chooseOutputFolder: call<void, FolderChoice>(),
   listOutputs: call<void, OutputFile[]>(),

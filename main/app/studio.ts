@@ -21,9 +21,11 @@ import type {
   StudioGenerateRequest,
   StudioJobEvent,
   StudioModel,
+  StudioControlNet,
   StudioSafetySettings,
   StudioSettings,
 } from '../../common/ipc.ts';
+import { listControlNets } from '../engine/model/list.ts';
 import { createLogger } from '../engine/log.ts';
 import type { EngineClient, ModelInfo } from '../engine/worker/types.ts';
 import { engineGenerator } from '../eval/generator.ts';
@@ -116,6 +118,7 @@ export function createStudio(host: StudioHost): Studio {
   const listeners = new Set<(event: StudioJobEvent) => void>();
   const ownJobs = new Set<string>();
   let models: StudioModel[] | null = null;
+  let controlNets: StudioControlNet[] | null = null;
   let lastUsed: string | null = null;
   let submitting: JobEvent[] | null = null;
   const originals = new OriginalsStore();
@@ -195,18 +198,47 @@ export function createStudio(host: StudioHost): Studio {
     else void forward(event);
   });
 
-  async function knownModels(): Promise<StudioModel[]> {
-    if (models) return models;
+  /** The models folder, then the bundled models folder when it is a different one. */
+  function modelFolders(): string[] {
     const folders = [settings.get().modelsFolder];
     const bundledDir = host.bundledModelsDir;
     if (bundledDir && path.resolve(bundledDir) !== path.resolve(folders[0]))
       folders.push(bundledDir);
-    const listed = await engine.listModels(folders);
+    return folders;
+  }
+
+  async function knownModels(): Promise<StudioModel[]> {
+    if (models) return models;
+    const bundledDir = host.bundledModelsDir;
+    const listed = await engine.listModels(modelFolders());
     const seen = new Set<string>();
     models = listed
       .filter((m) => !seen.has(m.path) && Boolean(seen.add(m.path)))
       .map((m) => toStudioModel(m, bundledDir));
     return models;
+  }
+
+  /** ControlNet folders are read from disk here (config.json, input names): no worker needed. */
+  async function knownControlNets(): Promise<StudioControlNet[]> {
+    if (controlNets) return controlNets;
+    const bundledDir = host.bundledModelsDir;
+    controlNets = (await listControlNets(modelFolders())).map((c) => ({
+      ...c,
+      bundled: bundledDir !== undefined && isInside(c.path, path.resolve(bundledDir)),
+    }));
+    return controlNets;
+  }
+
+  async function checkControlNet(field: string, value: string): Promise<void> {
+    const list = await knownControlNets();
+    if (!list.some((c) => c.path === value)) {
+      throw invalidArgument(
+        field,
+        value,
+        'a ControlNet from the ControlNet list',
+        'Reload the models list and pick again.',
+      );
+    }
   }
 
   async function checkModel(field: string, value: string | undefined): Promise<void> {
@@ -226,7 +258,7 @@ export function createStudio(host: StudioHost): Studio {
     await checkModel('model', request.model);
     await checkModel('refiner.model', request.refiner?.model);
     for (const [i, unit] of (request.control ?? []).entries()) {
-      await checkModel(`control[${i}].model`, unit.model);
+      await checkControlNet(`control[${i}].model`, unit.model);
       // An estimator is a single ONNX file, not a listed model folder: it must be in the models folder.
       if (unit.estimator !== undefined) {
         await resolveInside(`control[${i}].estimator`, unit.estimator, [
@@ -255,7 +287,7 @@ export function createStudio(host: StudioHost): Studio {
     const picked = await host.pickFolder(title, before[key]);
     if (picked === null) return { chosen: false, settings: settings.get() };
     const next = await settings.update({ [key]: picked });
-    if (key === 'modelsFolder') models = null;
+    if (key === 'modelsFolder') models = controlNets = null;
     return { chosen: true, settings: await followOutputFolder(before, next) };
   }
 
@@ -313,9 +345,11 @@ export function createStudio(host: StudioHost): Studio {
       return null;
     },
     listModels: () => knownModels(),
+    listControlNets: () => knownControlNets(),
     async reloadModels() {
       await engine.unloadModels();
       models = null;
+      controlNets = null;
       return knownModels();
     },
     chooseModelsFolder: () => chooseFolder('modelsFolder', 'Choose the models folder'),
@@ -339,7 +373,7 @@ export function createStudio(host: StudioHost): Studio {
         }
         throw err;
       }
-      if (next.modelsFolder !== before.modelsFolder) models = null;
+      if (next.modelsFolder !== before.modelsFolder) models = controlNets = null;
       return followOutputFolder(before, next);
     },
     async openPath({ path }) {

@@ -116,8 +116,8 @@ const PREPROCESSORS: { value: Preprocessor; label: string }[] = [
 ];
 
 function ControlUnit({ unit, index }: { unit: ControlUnitForm; index: number }) {
-  const { models, update, setImage, remove } = useStudioShallow((s) => ({
-    models: s.models,
+  const { controlNets, update, setImage, remove } = useStudioShallow((s) => ({
+    controlNets: s.controlNets,
     update: s.updateControlUnit,
     setImage: s.setControlImage,
     remove: s.removeControlUnit,
@@ -205,10 +205,12 @@ function ControlUnit({ unit, index }: { unit: ControlUnitForm; index: number }) 
               value={unit.model}
               onChange={(e) => update(unit.id, { model: e.target.value })}
             >
-              <option value="">Choose a model</option>
-              {models.map((m) => (
-                <option key={m.path} value={m.path}>
-                  {m.name}
+              <option value="">
+                {controlNets.length ? 'Choose a ControlNet' : 'No ControlNet in the models folder'}
+              </option>
+              {controlNets.map((c) => (
+                <option key={c.path} value={c.path} title={c.hint}>
+                  {c.bundled ? `${c.name} (bundled)` : c.name}
                 </option>
               ))}
             </select>

@@ -67,6 +67,7 @@ export function initialData(): StudioData {
     connection: 'connecting',
     form: initialForm(),
     models: [],
+    controlNets: [],
     schedulers: [],
     providers: null,
     settings: null,
@@ -255,16 +256,24 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
       ...safetyActions(ctx),
 
       async init() {
-        const [settings, models, schedulers, providers] = await Promise.all([
+        const [settings, models, controlNets, schedulers, providers] = await Promise.all([
           transport.call('getSettings'),
           transport.call('listModels'),
+          transport.call('listControlNets'),
           transport.call('listSchedulers'),
           transport.call('getProviders'),
         ]).catch((err: unknown) => {
           fail(err);
-          return [null, [], [], null] as const;
+          return [null, [], [], [], null] as const;
         });
-        set({ settings, models: [...models], schedulers: [...schedulers], providers, ready: true });
+        set({
+          settings,
+          models: [...models],
+          controlNets: [...controlNets],
+          schedulers: [...schedulers],
+          providers,
+          ready: true,
+        });
         const first = models.find((m) => m.bundled) ?? models[0];
         if (first && !get().form.model) get().setModel(first.path);
       },
@@ -338,7 +347,7 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
 
       addControlUnit() {
         const id = `unit-${++unitCounter}`;
-        const model = get().models.find((m) => m.family === 'unknown')?.path ?? '';
+        const model = get().controlNets[0]?.path ?? '';
         get().setForm({
           control: [
             ...get().form.control,
@@ -589,7 +598,8 @@ export function createStudioStore(options: StudioStoreOptions): StudioStore {
       async reloadModels() {
         try {
           const models = await transport.call('reloadModels');
-          set({ models });
+          const controlNets = await transport.call('listControlNets');
+          set({ models, controlNets });
           if (!models.some((m) => m.path === get().form.model)) {
             const first = models.find((m) => m.bundled) ?? models[0];
             get().setForm({ model: first?.path ?? '' });

@@ -25,6 +25,7 @@ import type {
   SafetyEvalRequest,
   SafetyTermsInfo,
   SchedulerInfo,
+  StudioControlNet,
   StudioModel,
   StudioSettings,
 } from '../../common/ipc.ts';
@@ -45,7 +46,7 @@ export interface LocalImage {
 export interface ControlUnitForm {
   id: string;
   image: LocalImage | null;
-  /** Path of a ControlNet model folder from the models list. */
+  /** Path of a ControlNet folder from the ControlNet list (`controlNets`). */
   model: string;
   preprocessor: Preprocessor;
   scale: number;
@@ -201,6 +202,8 @@ export interface StudioData {
   connection: ConnectionState;
   form: StudioForm;
   models: StudioModel[];
+  /** ControlNet folders for the unit picker (listControlNets). */
+  controlNets: StudioControlNet[];
   schedulers: SchedulerInfo[];
   providers: ProvidersInfo | null;
   settings: StudioSettings | null;

@@ -175,6 +175,7 @@ export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   cancel: object({ jobId }),
   listModels: nothing(),
   reloadModels: nothing(),
+  listControlNets: nothing(),
   chooseModelsFolder: nothing(),
   chooseOutputFolder: nothing(),
   listOutputs: nothing(),

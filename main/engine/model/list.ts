@@ -3,7 +3,7 @@
  * given directories, plus the bundled demo model. Family and defaults come from the configs alone,
  * without loading any ONNX session.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { demoModelPath } from '../../demo-model/index.ts';
 import { familyDefaults, readFolderConfigs, traitsFromConfigs } from './family.ts';
@@ -71,4 +71,64 @@ export async function listModels(directories: string[]): Promise<ModelInfo[]> {
     }
   }
   return found;
+}
+
+/** A ControlNet folder in the OnnxStack layout (model.onnx with a controlnet_cond input). */
+export interface ControlNetInfo {
+  path: string;
+  name: string;
+  /** Text-encoder width from config.json (768 SD 1.x, 1024 SD 2.x, 2048 SDXL), when given. */
+  crossAttentionDim?: number;
+  /** What hint the model expects, from config.json's `_emulsion.hint`, when given. */
+  hint?: string;
+}
+
+/**
+ * Above this size model.onnx holds its weights inline, and scanning it for an input name would
+ * read gigabytes; such a folder needs config.json's `_class_name: "ControlNetModel"` marker.
+ * Files with external data (model.onnx.data) are a few kilobytes to megabytes.
+ */
+const SCAN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether model.onnx names a `controlnet_cond` input. The graph's input names are stored as
+ * plain UTF-8 strings in the protobuf, so a byte search finds them without parsing the model.
+ */
+function mentionsControlCond(file: string): boolean {
+  try {
+    if (statSync(file).size > SCAN_LIMIT_BYTES) return false;
+    return readFileSync(file).includes('controlnet_cond');
+  } catch {
+    return false;
+  }
+}
+
+/** Describes `root` when it is a ControlNet folder, else undefined. Reads files only. */
+export function describeControlNet(root: string): ControlNetInfo | undefined {
+  const onnx = path.join(root, 'model.onnx');
+  if (!existsSync(onnx) || existsSync(path.join(root, 'model_index.json'))) return undefined;
+  const config = readJson(path.join(root, 'config.json'));
+  if (config?._class_name !== 'ControlNetModel' && !mentionsControlCond(onnx)) return undefined;
+  const info: ControlNetInfo = { path: root, name: path.basename(root) };
+  if (typeof config?.cross_attention_dim === 'number') {
+    info.crossAttentionDim = config.cross_attention_dim;
+  }
+  const extra = config?._emulsion as Record<string, unknown> | undefined;
+  if (typeof extra?.hint === 'string') info.hint = extra.hint;
+  return info;
+}
+
+/** Every ControlNet folder directly inside the given directories, each listed once. */
+export async function listControlNets(directories: string[]): Promise<ControlNetInfo[]> {
+  const found = new Map<string, ControlNetInfo>();
+  for (const dir of directories) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const root = path.resolve(dir, entry.name);
+      if (!entry.isDirectory() || found.has(root)) continue;
+      const info = describeControlNet(root);
+      if (info) found.set(root, info);
+    }
+  }
+  return [...found.values()];
 }

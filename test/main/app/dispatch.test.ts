@@ -90,6 +90,7 @@ const INVALID: Record<CallName, (t: TestStudio) => Case[]> = {
   ],
   listModels: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
   reloadModels: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  listControlNets: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
   chooseModelsFolder: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
   chooseOutputFolder: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
   listOutputs: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),

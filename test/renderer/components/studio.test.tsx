@@ -198,6 +198,19 @@ describe('<App /> create view', () => {
     ]);
   });
 
+  it('offers the listed ControlNets, not the models, in a unit’s model picker', async () => {
+    await renderStudio();
+    fireEvent.click(screen.getByText('ControlNet'));
+    fireEvent.click(screen.getByRole('button', { name: 'Add unit' }));
+    const picker = screen.getByLabelText('ControlNet model') as HTMLSelectElement;
+    expect(
+      within(picker)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Choose a ControlNet', 'cn-canny', 'emulsion-shapes-controlnet (bundled)']);
+    expect(picker.value).toBe('/models/cn-canny');
+  });
+
   it('shows refiner and hires settings only when switched on', async () => {
     await renderStudio();
     expect(screen.queryByLabelText('Upscale by')).toBeNull();

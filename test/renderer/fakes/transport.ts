@@ -8,6 +8,7 @@ import type {
   EvalJobEventDto,
   EvalWorkspace,
   SafetyTermsInfo,
+  StudioControlNet,
   StudioJobEvent,
   StudioModel,
   StudioSettings,
@@ -35,6 +36,17 @@ export const MODELS: StudioModel[] = [
     family: 'unknown',
     defaults: { width: 512, height: 512, steps: 20, cfg: 7, scheduler: 'Euler a' },
     bundled: false,
+  },
+];
+
+export const CONTROLNETS: StudioControlNet[] = [
+  { path: '/models/cn-canny', name: 'cn-canny', bundled: false, crossAttentionDim: 768 },
+  {
+    path: '/app/models/emulsion-shapes-controlnet',
+    name: 'emulsion-shapes-controlnet',
+    bundled: true,
+    crossAttentionDim: 768,
+    hint: 'white outline or scribble on black, RGB in [0,1]',
   },
 ];
 
@@ -106,6 +118,7 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
       getSettings: () => structuredClone(SETTINGS),
       listModels: () => MODELS,
       reloadModels: () => MODELS,
+      listControlNets: () => CONTROLNETS,
       listSchedulers: () => [{ name: 'Euler a' }, { name: 'DPM++ 2M Karras' }, { name: 'DDIM' }],
       getProviders: () => ({ available: ['cpu', 'webgpu'], selected: 'auto', lastUsed: null }),
       generate: () => ({ jobId: `job-${++jobs}` }),

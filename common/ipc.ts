@@ -334,6 +334,41 @@ export interface XyzResultDto {
   cells: { id: string; file: string; labels: { x: string; y?: string; z?: string } }[];
 }
 
+/** A PartiPrompts subset: categories and challenge tags (empty: all), then a seeded sample. */
+export interface PromptSubsetDto {
+  categories?: string[];
+  challenges?: string[];
+  /** How many prompts to keep (a seeded random sample when the filter keeps more). */
+  count: number;
+  sampleSeed?: number;
+}
+
+/**
+ * A prompt benchmark that ends in a blind A/B session. `dir` is the session folder, inside the
+ * workspace's ab/ folder; the benchmark's images go to its benchmark/ subfolder. Every variant
+ * renders every (prompt, seed), so each pair shares prompt and seed exactly.
+ */
+export interface AbBenchmarkRequestDto {
+  dir: string;
+  name: string;
+  prompts: PromptSubsetDto;
+  /** Fixed seeds, the same for every variant. */
+  seeds: number[];
+  /** Settings every variant starts from. */
+  settings: Record<string, unknown>;
+  /** Two or more: settings (scheduler, steps, CFG...) or a model from the models list. */
+  variants: AuditVariantDto[];
+  /** Whose votes the session holds; default "me". */
+  annotator?: string;
+}
+
+/** What a benchmark can be drawn from: PartiPrompts' categories and challenge tags. */
+export interface BenchmarkOptionsDto {
+  prompts: number;
+  categories: { name: string; prompts: number }[];
+  challenges: { name: string; prompts: number }[];
+}
+
 export type AbChoiceDto = 'left' | 'right' | 'tie' | 'skip';
 
 export interface AbPairDto {
@@ -483,6 +518,10 @@ export const CALLS = {
   evalWriteAuditReport: call<{ dir: string }, { html: string }>(),
   evalStartXyz: call<XyzRequestDto, { jobId: string }>(),
   evalXyzResult: call<{ out: string }, XyzResultDto>(),
+  /** PartiPrompts' categories and challenges, for the benchmark form. */
+  evalBenchmarkOptions: call<void, BenchmarkOptionsDto>(),
+  /** Queues a benchmark; when its images are done, `dir` holds a blind A/B session over them. */
+  evalStartBenchmark: call<AbBenchmarkRequestDto, { jobId: string }>(),
   evalAbState: call<{ dir: string }, AbStateDto>(),
   evalVote: call<{ dir: string; pairId: string; choice: AbChoiceDto }, AbStateDto>(),
   evalAbRanking: call<{ dir: string }, RankingDto>(),

@@ -15,6 +15,7 @@ import type {
   StudioModel,
 } from '../../common/ipc.ts';
 import type { AuditDefinition } from '../eval/audit/definition.ts';
+import type { BenchmarkSpec } from '../eval/bench/spec.ts';
 import type { EvalService } from '../eval/service.ts';
 import { parseAxis } from '../eval/xyz/axes.ts';
 import { resolveInside, resolveInsideOrNew } from './paths.ts';
@@ -104,6 +105,8 @@ export function createEvalHandlers(deps: EvalHandlerDeps) {
     | 'evalWriteAuditReport'
     | 'evalStartXyz'
     | 'evalXyzResult'
+    | 'evalBenchmarkOptions'
+    | 'evalStartBenchmark'
     | 'evalAbState'
     | 'evalVote'
     | 'evalAbRanking'
@@ -153,6 +156,30 @@ export function createEvalHandlers(deps: EvalHandlerDeps) {
     },
     async evalXyzResult({ out }) {
       return service.xyzResult(await existing('out', out));
+    },
+    evalBenchmarkOptions: () => service.benchmarkOptions(),
+    async evalStartBenchmark(request) {
+      await checkModel('settings.model', request.settings.model);
+      for (const v of request.variants) {
+        await checkModel(`variants.${v.id}.model`, v.settings.model);
+      }
+      // A/B sessions live in ab/, where the A/B tabs list them.
+      const dir = await resolveInsideOrNew('dir', request.dir, [path.join(root, 'ab')]).catch(
+        () => {
+          throw invalidArgument('dir', request.dir, 'a folder inside the evaluation ab folder');
+        },
+      );
+      const { count, sampleSeed, ...filter } = request.prompts;
+      const spec = {
+        version: 1,
+        name: request.name,
+        prompts: { ...filter, limit: count, sampleSeed: sampleSeed ?? 0 },
+        seeds: request.seeds,
+        settings: request.settings,
+        variants: request.variants,
+      } as BenchmarkSpec;
+      const { jobId } = await service.startAbBenchmark(dir, spec, request.annotator);
+      return { jobId };
     },
     async evalAbState({ dir }) {
       return service.abState(await existing('dir', dir));

@@ -7,7 +7,7 @@
  * folders (main/app/paths.ts `resolveInside`) before calling in, as it does for the studio.
  */
 import path from 'node:path';
-import { invalidArgument } from '../../common/errors.ts';
+import { EmulsionError, invalidArgument } from '../../common/errors.ts';
 import { CANT_TELL } from './audit/attributes.ts';
 import type { AbChoice } from './ab/session.ts';
 import { AbSession, type AbSessionSpec } from './ab/session.ts';
@@ -18,12 +18,14 @@ import { checkAnnotatorName, LabelWriter, readLabelSet } from './audit/labels.ts
 import { labellingQueue } from './audit/labelling.ts';
 import { prelabelAudit } from './audit/prelabel.ts';
 import { runAuditImages } from './audit/runner.ts';
-import { createAudit, readAudit, readImages } from './audit/store.ts';
+import { canonicalJson, createAudit, readAudit, readImages } from './audit/store.ts';
 import { createBenchmark, runBenchmark } from './bench/run.ts';
-import type { BenchmarkSpec } from './bench/spec.ts';
+import { selectPrompts, validateBenchmark, type BenchmarkSpec } from './bench/spec.ts';
 import type { GenerateFn } from './generator.ts';
 import { EvalJobQueue, type EvalJobEvent } from './jobs.ts';
 import type { Labeller } from './labellers/types.ts';
+import { hashSeed } from './random.ts';
+import { loadPartiPrompts } from './resources.ts';
 import { writeAuditReport } from './report/audit-report.ts';
 import { readJsonFile } from './store/files.ts';
 import { parseAxis } from './xyz/axes.ts';
@@ -41,6 +43,18 @@ export interface XyzRequest {
   y?: AxisRequest;
   z?: AxisRequest;
   out: string;
+}
+
+/** Where an A/B benchmark keeps its images, inside the session folder. */
+export const AB_BENCHMARK_FOLDER = 'benchmark';
+
+/** Prompts and seeds per category or challenge tag, for a benchmark form. */
+function countBy(values: string[]): { name: string; prompts: number }[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .map(([name, prompts]) => ({ name, prompts }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export interface EvalServiceOptions {
@@ -74,6 +88,11 @@ export function createEvalService(options: EvalServiceOptions) {
         rightFile: next.right.file,
       },
     };
+  };
+  const createAbSession = async (dir: string, spec: AbSessionSpec) => {
+    const s = await AbSession.open(dir, spec);
+    sessions.set(path.resolve(dir), Promise.resolve(s));
+    return abState(dir);
   };
   const axis = (a: AxisRequest | undefined, name: string) =>
     a ? parseAxis(a.kind, a.values, name) : undefined;
@@ -193,11 +212,62 @@ export function createEvalService(options: EvalServiceOptions) {
       );
     },
 
-    async createAbSession(dir: string, spec: AbSessionSpec) {
-      const s = await AbSession.open(dir, spec);
-      sessions.set(path.resolve(dir), Promise.resolve(s));
-      return abState(dir);
+    async benchmarkOptions() {
+      const all = await loadPartiPrompts();
+      return {
+        prompts: all.length,
+        categories: countBy(all.map((p) => p.category)),
+        challenges: countBy(all.map((p) => p.challenge)),
+      };
     },
+
+    /**
+     * Checks the benchmark, writes it to `<dir>/benchmark`, and queues its images; when they are
+     * all there, `dir` becomes a blind A/B session over every pair of variants. Everything is
+     * checked before anything is written. Called again with the same spec it resumes: journaled
+     * images are not generated again.
+     */
+    async startAbBenchmark(dir: string, spec: BenchmarkSpec, annotator = 'me') {
+      validateBenchmark(spec);
+      const ids = spec.variants.map((v) => v.id);
+      if (ids.length < 2) throw invalidArgument('variants', ids, 'two or more variants to compare');
+      selectPrompts(await loadPartiPrompts(), spec.prompts);
+      const sessionSpec: AbSessionSpec = {
+        version: 1,
+        benchmark: AB_BENCHMARK_FOLDER,
+        variants: ids,
+        // Sides and order are fixed per session, so a restart shows the same pairs the same way.
+        seed: hashSeed(spec.name),
+        annotator,
+      };
+      const existing = await readJsonFile<AbSessionSpec>(path.join(dir, 'session.json'));
+      if (existing && canonicalJson(existing) !== canonicalJson(sessionSpec)) {
+        throw new EmulsionError('INVALID_ARGUMENT', `${dir} holds a different judging session.`, {
+          field: 'dir',
+          received: dir,
+          allowed: 'a new folder or one holding the same benchmark',
+        });
+      }
+      const benchDir = path.join(dir, AB_BENCHMARK_FOLDER);
+      await createBenchmark(benchDir, spec);
+      return queue.submit('benchmark', spec.name, async (ctx) => {
+        const run = await runBenchmark(benchDir, {
+          generate: options.generate,
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress(p.done, p.total),
+        });
+        if (run.status !== 'complete') return { ...run, session: null };
+        // A session opened before every image existed has fewer pairs: open it afresh.
+        const key = path.resolve(dir);
+        const stale = sessions.get(key);
+        sessions.delete(key);
+        await stale?.then((s) => s.close()).catch(() => undefined);
+        const state = await createAbSession(dir, sessionSpec);
+        return { ...run, session: dir, pairs: state.total };
+      });
+    },
+
+    createAbSession,
 
     abState,
 

@@ -7,6 +7,7 @@
 import { invalidArgument } from '../../../common/errors.ts';
 import {
   AXIS_KIND_OPTIONS,
+  type AbBenchmarkRequestDto,
   type AuditDefinitionDto,
   type XyzRequestDto,
 } from '../../../common/ipc.ts';
@@ -102,3 +103,51 @@ export const label = object({
 });
 export const evalJobId = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 export const pairId = string({ min: 1, max: 200 });
+
+/** PartiPrompts has 1,632 prompts; a benchmark of them all is the largest useful subset. */
+export const MAX_BENCHMARK_PROMPTS = 1632;
+/** Enough for every prompt × 4 seeds × 8 variants; more is a week of GPU time, not a session. */
+export const MAX_BENCHMARK_IMAGES = 60_000;
+
+const promptSubset = object(
+  {
+    categories: arrayOf(value, 32),
+    challenges: arrayOf(value, 32),
+    count: integer(1, MAX_BENCHMARK_PROMPTS),
+    sampleSeed: integer(0, EDGE_LIMITS.maxSeed),
+  },
+  ['categories', 'challenges', 'sampleSeed'],
+);
+
+const benchmarkShape = object(
+  {
+    dir: absolutePath(),
+    name,
+    prompts: promptSubset,
+    seeds: arrayOf(integer(0, EDGE_LIMITS.maxSeed), 100),
+    settings: evalSettings,
+    variants: arrayOf(variant, 8),
+    annotator,
+  },
+  ['annotator'],
+);
+
+export const abBenchmarkRequest: Check<AbBenchmarkRequestDto> = (input, field) => {
+  const request = benchmarkShape(input, field) as AbBenchmarkRequestDto;
+  if (request.variants.length < 2) {
+    throw invalidArgument(
+      'variants',
+      request.variants.map((v) => v.id),
+      'two or more variants to compare',
+    );
+  }
+  const images = request.prompts.count * request.seeds.length * request.variants.length;
+  if (images > MAX_BENCHMARK_IMAGES) {
+    throw invalidArgument(
+      'prompts.count',
+      `${images} images`,
+      `a benchmark of at most ${MAX_BENCHMARK_IMAGES} images (prompts × seeds × variants)`,
+    );
+  }
+  return request;
+};

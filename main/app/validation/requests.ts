@@ -226,6 +226,8 @@ export const REQUEST_VALIDATORS: { [K in CallName]: Check<CallRequest<K>> } = {
   evalWriteAuditReport: object({ dir: evalChecks.dir }),
   evalStartXyz: evalChecks.xyzRequest,
   evalXyzResult: object({ out: evalChecks.dir }),
+  evalBenchmarkOptions: nothing(),
+  evalStartBenchmark: evalChecks.abBenchmarkRequest,
   evalAbState: object({ dir: evalChecks.dir }),
   evalVote: object({
     dir: evalChecks.dir,

@@ -295,6 +295,71 @@ const INVALID: Record<CallName, (t: TestStudio) => Case[]> = {
     ...dirCases(t).map(([l, d]): Case => [l, { out: d }, 'out']),
     ['a workspace folder without a plot', { out: path.join(t.folders.eval, 'xyz') }, 'out'],
   ],
+  evalBenchmarkOptions: () => NO_PAYLOAD.map(([l, p]) => [l, p, 'request']),
+  evalStartBenchmark: (t) => {
+    const ok = benchmarkRequest(t);
+    const variant = (id: string, settings: object) => ({ id, label: id, settings });
+    return [
+      ['not an object', 'benchmark', 'request'],
+      ['missing dir', { ...ok, dir: undefined }, 'dir'],
+      ['a relative dir', { ...ok, dir: 'ab/x' }, 'dir'],
+      ['a dir outside the workspace', { ...ok, dir: path.join(t.folders.other, 'ab') }, 'dir'],
+      [
+        'a dir in the audits folder',
+        { ...ok, dir: path.join(t.folders.eval, 'audits', 'b') },
+        'dir',
+      ],
+      ['traversal out of ab', { ...ok, dir: `${t.folders.eval}/ab/../../other/b` }, 'dir'],
+      ['one variant', { ...ok, variants: [ok.variants[0]] }, 'variants'],
+      ['nine variants', { ...ok, variants: Array(9).fill(ok.variants[0]) }, 'variants'],
+      [
+        'two variants with one id',
+        { ...ok, variants: [ok.variants[0], { ...ok.variants[1], id: ok.variants[0].id }] },
+        'variants.id',
+      ],
+      [
+        'a variant id with a slash',
+        { ...ok, variants: [ok.variants[0], variant('../b', { steps: 2 })] },
+        'variants[1].id',
+      ],
+      [
+        'a variant model outside the list',
+        { ...ok, variants: [ok.variants[0], variant('b', { model: '/etc' })] },
+        'variants.b.model',
+      ],
+      ['a base model outside the list', { ...ok, settings: { model: '/etc' } }, 'settings.model'],
+      [
+        'a variant with an init image path',
+        {
+          ...ok,
+          variants: [ok.variants[0], variant('b', { init: { image: { path: '/etc/x' } } })],
+        },
+        'variants[1].settings.init',
+      ],
+      ['a count of 0', { ...ok, prompts: { count: 0 } }, 'prompts.count'],
+      ['a count as a string', { ...ok, prompts: { count: '2' } }, 'prompts.count'],
+      [
+        'an unknown category',
+        { ...ok, prompts: { ...ok.prompts, categories: ['Cats'] } },
+        'categories',
+      ],
+      [
+        'an unknown challenge',
+        { ...ok, prompts: { ...ok.prompts, challenges: ['Hard'] } },
+        'challenges',
+      ],
+      ['no seeds', { ...ok, seeds: [] }, 'seeds'],
+      ['a seed twice', { ...ok, seeds: [1, 1] }, 'seeds'],
+      ['a negative seed', { ...ok, seeds: [-1] }, 'seeds[0]'],
+      ['a 1e6 pixel width', { ...ok, settings: { width: 1e6 } }, 'settings.width'],
+      ['an annotator with a path', { ...ok, annotator: '../me' }, 'annotator'],
+      [
+        'too many images',
+        { ...ok, prompts: { count: 1632 }, seeds: Array.from({ length: 100 }, (_, i) => i) },
+        'prompts.count',
+      ],
+    ];
+  },
   evalAbState: (t) => dirCases(t).map(([l, d, f]): Case => [l, { dir: d }, f]),
   evalAbRanking: (t) => dirCases(t).map(([l, d, f]): Case => [l, { dir: d }, f]),
   evalVote: (t) => [
@@ -367,6 +432,21 @@ function definitionCases(prefix: string): Case[] {
 }
 
 /** Folders a call may only name inside the evaluation workspace, and only when they exist. */
+/** A valid A/B benchmark of the demo model, for cases that break one thing at a time. */
+function benchmarkRequest(t: TestStudio) {
+  return {
+    dir: path.join(t.folders.eval, 'ab', 'new'),
+    name: 'euler-vs-ddim',
+    prompts: { categories: ['Animals'], count: 2 },
+    seeds: [1],
+    settings: { width: 64, height: 64, steps: 2 },
+    variants: [
+      { id: 'a', label: 'Euler', settings: { scheduler: 'Euler' } },
+      { id: 'b', label: 'DDIM', settings: { scheduler: 'DDIM' } },
+    ],
+  };
+}
+
 function dirCases(t: TestStudio): Case[] {
   return [
     ['missing dir', undefined, 'dir'],

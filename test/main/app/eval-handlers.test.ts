@@ -118,6 +118,84 @@ describe('evaluation calls', () => {
     expect(t.engine.generated).toHaveLength(1);
   });
 
+  it('runs a benchmark into a blind A/B session that takes votes and ranks', async () => {
+    await start();
+    const dir = path.join(t.folders.eval, 'ab', 'euler-vs-ddim');
+    const request = {
+      dir,
+      name: 'euler-vs-ddim',
+      prompts: { categories: ['Animals'], count: 2 },
+      seeds: [3],
+      settings: { width: 64, height: 64, steps: 2 },
+      variants: [
+        { id: 'euler', label: 'Euler', settings: { scheduler: 'Euler' } },
+        { id: 'ddim', label: 'DDIM', settings: { scheduler: 'DDIM', model: DEMO_MODEL.path } },
+      ],
+    };
+    const { jobId } = await t.studio.handlers.evalStartBenchmark(request);
+    expect(await finished(jobId)).toMatchObject({
+      status: 'done',
+      summary: { status: 'complete', generated: 4, session: dir, pairs: 2 },
+    });
+    // 2 prompts × 1 seed × 2 variants, every image with the fixed seed and its variant's settings.
+    expect(t.engine.generated.map((r) => [r.scheduler, r.seed, r.steps, r.width])).toEqual([
+      ['Euler', 3, 2, 64],
+      ['Euler', 3, 2, 64],
+      ['DDIM', 3, 2, 64],
+      ['DDIM', 3, 2, 64],
+    ]);
+    expect(events.filter((e) => e.jobId === jobId && e.status === 'progress').at(-1)).toMatchObject(
+      { done: 4, total: 4 },
+    );
+    expect((await t.studio.handlers.evalWorkspace()).ab).toEqual([{ name: 'euler-vs-ddim', dir }]);
+    const first = await t.studio.handlers.evalAbState({ dir });
+    expect(first).toMatchObject({ voted: 0, total: 2, skipped: 0 });
+    // Both sides show the same prompt and seed: the files differ only in the variant folder.
+    const [left, right] = [first.pair!.leftFile, first.pair!.rightFile].map((f) =>
+      path.relative(path.join(dir, 'benchmark', 'images'), f).split(path.sep),
+    );
+    expect(left[1]).toBe(right[1]);
+    expect([left[0], right[0]].sort()).toEqual(['ddim', 'euler']);
+    const second = await t.studio.handlers.evalVote({
+      dir,
+      pairId: first.pair!.id,
+      choice: 'left',
+    });
+    await t.studio.handlers.evalVote({ dir, pairId: second.pair!.id, choice: 'left' });
+    const ranking = await t.studio.handlers.evalAbRanking({ dir });
+    expect(ranking.votes).toBe(2);
+    expect(ranking.ratings.map((r) => r.comparisons)).toEqual([2, 2]);
+
+    // The same request again resumes: no image is generated twice and the votes stay.
+    const again = await t.studio.handlers.evalStartBenchmark(request);
+    expect(await finished(again.jobId)).toMatchObject({ status: 'done' });
+    expect(t.engine.generated).toHaveLength(4);
+    expect(await t.studio.handlers.evalAbState({ dir })).toMatchObject({ voted: 2, total: 2 });
+  });
+
+  it('refuses a different benchmark in a session folder and writes nothing', async () => {
+    await start();
+    const dir = path.join(t.folders.eval, 'ab', 'taken');
+    const request = {
+      dir,
+      name: 'taken',
+      prompts: { count: 1 },
+      seeds: [1],
+      settings: { width: 64, height: 64, steps: 1 },
+      variants: [
+        { id: 'a', label: 'A', settings: {} },
+        { id: 'b', label: 'B', settings: { steps: 2 } },
+      ],
+    };
+    const { jobId } = await t.studio.handlers.evalStartBenchmark(request);
+    await finished(jobId);
+    const files = await fs.readdir(dir, { recursive: true });
+    await expect(
+      t.studio.handlers.evalStartBenchmark({ ...request, seeds: [2] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'dir' } });
+    expect(await fs.readdir(dir, { recursive: true })).toEqual(files);
+  });
+
   it('maps model names on a model axis to the listed folders', async () => {
     await start();
     const out = path.join(t.folders.eval, 'xyz', 'models');

@@ -7,10 +7,12 @@
  * which variant is on which side.
  */
 import type {
+  AbBenchmarkRequestDto,
   AbChoiceDto,
   AbStateDto,
   AuditDefinitionDto,
   AuditPlanDto,
+  BenchmarkOptionsDto,
   EvalJobEventDto,
   LabelDto,
   LabellingQueueDto,
@@ -21,6 +23,7 @@ import type {
 
 export {
   AXIS_KIND_OPTIONS,
+  type AbBenchmarkRequestDto,
   type AbChoiceDto,
   type AbPairDto,
   type AbStateDto,
@@ -30,6 +33,7 @@ export {
   type AuditVariantDto,
   type AxisDto,
   type AxisKindDto,
+  type BenchmarkOptionsDto,
   type EvalJobEventDto,
   type LabelDto,
   type LabelItemDto,
@@ -59,6 +63,10 @@ export interface EvalApi {
   startXyz(request: XyzRequestDto): Promise<{ jobId: string }>;
   xyzResult(out: string): Promise<XyzResultDto>;
 
+  /** PartiPrompts' categories and challenge tags, for the benchmark form. */
+  benchmarkOptions(): Promise<BenchmarkOptionsDto>;
+  /** Queues the benchmark; when its job is done, `request.dir` is an A/B session. */
+  startBenchmark(request: AbBenchmarkRequestDto): Promise<{ jobId: string }>;
   abState(sessionDir: string): Promise<AbStateDto>;
   vote(sessionDir: string, pairId: string, choice: AbChoiceDto): Promise<AbStateDto>;
   abRanking(sessionDir: string): Promise<RankingDto>;

@@ -8,5 +8,6 @@ export { AuditSetupView } from './AuditSetupView.tsx';
 export { LabellingView } from './LabellingView.tsx';
 export { XyzView } from './XyzView.tsx';
 export { AbJudgingView } from './AbJudgingView.tsx';
+export { AbSetupView, type VariantChoices } from './AbSetupView.tsx';
 export { RankingView } from './RankingView.tsx';
 export { createTransportEvalApi } from './transport-api.ts';

@@ -22,6 +22,8 @@ export function createTransportEvalApi(transport: Transport): EvalApi {
     writeAuditReport: (dir) => transport.call('evalWriteAuditReport', { dir }),
     startXyz: (request) => transport.call('evalStartXyz', request),
     xyzResult: (out) => transport.call('evalXyzResult', { out }),
+    benchmarkOptions: () => transport.call('evalBenchmarkOptions'),
+    startBenchmark: (request) => transport.call('evalStartBenchmark', request),
     abState: (dir) => transport.call('evalAbState', { dir }),
     vote: (dir, pairId, choice) => transport.call('evalVote', { dir, pairId, choice }),
     abRanking: (dir) => transport.call('evalAbRanking', { dir }),

@@ -3,9 +3,10 @@
  * plot, blind A/B judging, ranking), over the evaluation workspace the host keeps. Each audit,
  * plot and A/B session is a folder there; the host confines every call to it.
  */
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import {
   AbJudgingView,
+  AbSetupView,
   AuditSetupView,
   LabellingView,
   RankingView,
@@ -169,9 +170,14 @@ function LabelTab() {
   );
 }
 
-function SessionTab(props: { mode: 'ab' | 'ranking'; onFinished?: () => void }) {
+function SessionTab(props: {
+  mode: 'ab' | 'ranking';
+  dir: string;
+  onChange: (dir: string) => void;
+  onFinished?: () => void;
+}) {
   const sessions = useStudio((s) => s.evalWorkspace?.ab ?? []);
-  const [dir, setDir] = useState('');
+  const { dir, onChange: setDir } = props;
   return (
     <>
       <FolderPicker
@@ -182,7 +188,7 @@ function SessionTab(props: { mode: 'ab' | 'ranking'; onFinished?: () => void }) 
         empty={
           <>
             No A/B sessions in the workspace yet. A session compares two or more models or settings
-            on a prompt benchmark; put its folder in the workspace’s <code>ab</code> folder.
+            on a prompt benchmark: set one up below.
           </>
         }
       />
@@ -197,11 +203,60 @@ function SessionTab(props: { mode: 'ab' | 'ranking'; onFinished?: () => void }) 
   );
 }
 
+/** The A/B tab: the session picker and judging, then the form that renders a new session. */
+function AbTab(props: {
+  root: string;
+  dir: string;
+  onChange: (dir: string) => void;
+  onFinished: () => void;
+}) {
+  const refresh = useStudio((s) => s.loadEvalWorkspace);
+  const { models, schedulers, form } = useStudioShallow((s) => ({
+    models: s.models,
+    schedulers: s.schedulers,
+    form: s.form,
+  }));
+  // Base models only: a refiner or a folder of unknown layout cannot render a benchmark alone.
+  const choices = useMemo(
+    () => ({
+      models: models.filter((m) => m.family !== 'unknown' && m.family !== 'sdxl-refiner'),
+      schedulers: schedulers.map((s) => s.name),
+    }),
+    [models, schedulers],
+  );
+  const { root, onChange } = props;
+  const onCreated = useCallback(
+    (dir: string) => {
+      void refresh().then(() => onChange(dir));
+    },
+    [refresh, onChange],
+  );
+  return (
+    <>
+      <SessionTab mode="ab" dir={props.dir} onChange={onChange} onFinished={props.onFinished} />
+      <AbSetupView
+        folderFor={(name) => joinPath(root, 'ab', folderName(name))}
+        defaultName={`ab-${timestamp()}`}
+        choices={choices}
+        base={{
+          model: form.model || undefined,
+          scheduler: form.scheduler,
+          steps: form.steps,
+          cfg: form.cfg,
+        }}
+        size={{ width: form.width, height: form.height }}
+        onCreated={onCreated}
+      />
+    </>
+  );
+}
+
 export function EvaluateView() {
   const workspace = useStudio((s) => s.evalWorkspace);
   const refresh = useStudio((s) => s.loadEvalWorkspace);
   const base = useBase();
   const [tab, setTab] = useState<Tab>('audit');
+  const [abDir, setAbDir] = useState('');
   const choose = (next: Tab) => {
     setTab(next);
     void refresh();
@@ -248,8 +303,10 @@ export function EvaluateView() {
             baseLabel="the Create view"
           />
         ) : null}
-        {tab === 'ab' ? <SessionTab mode="ab" onFinished={() => choose('ranking')} /> : null}
-        {tab === 'ranking' ? <SessionTab mode="ranking" /> : null}
+        {tab === 'ab' ? (
+          <AbTab root={root} dir={abDir} onChange={setAbDir} onFinished={() => choose('ranking')} />
+        ) : null}
+        {tab === 'ranking' ? <SessionTab mode="ranking" dir={abDir} onChange={setAbDir} /> : null}
       </div>
       <p className="field__hint">
         Workspace: <code>{root}</code>

@@ -149,6 +149,34 @@ describe('<EvaluateView />', () => {
     ]);
   });
 
+  it('renders a new A/B session from the Create view’s settings and opens it when done', async () => {
+    const user = userEvent.setup();
+    await openEvaluate();
+    const dir = `${WORKSPACE.root}/ab/cats`;
+    transport.handlers.evalStartBenchmark = () => ({ jobId: 'benchmark-1' });
+    await user.click(screen.getByRole('tab', { name: 'A/B judging' }));
+    const name = screen.getByLabelText('Session name');
+    await user.clear(name);
+    await user.type(name, 'cats');
+    // Only base models are offered for a variant (the ControlNet-like folder is not).
+    const a = screen.getByRole('group', { name: 'Variant A' });
+    expect(
+      within(within(a).getByLabelText('Model'))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['emulsion-shapes', 'sd15']);
+    await user.click(screen.getByRole('button', { name: 'Render and start judging' }));
+    const [request] = requestsOf('evalStartBenchmark') as { dir: string; variants: unknown[] }[];
+    expect(request.dir).toBe(dir);
+    expect(request.variants).toHaveLength(2);
+    transport.handlers.evalWorkspace = () => ({ ...WORKSPACE, ab: [{ name: 'cats', dir }] });
+    act(() => transport.emitEval({ status: 'done', jobId: 'benchmark-1' }));
+    await waitFor(() =>
+      expect((screen.getByLabelText('A/B session') as HTMLSelectElement).value).toBe(dir),
+    );
+    await waitFor(() => expect(requestsOf('evalAbState')).toContainEqual({ dir }));
+  });
+
   it('opens an A/B session from the workspace, and says how to get one when there is none', async () => {
     const user = userEvent.setup();
     await openEvaluate();

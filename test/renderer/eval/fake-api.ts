@@ -130,6 +130,20 @@ export function createFakeEvalApi(): FakeEvalApi {
       api.calls.push({ name: 'xyzResult', args: [out] });
       return api.xyz;
     },
+    async benchmarkOptions() {
+      return {
+        prompts: 1632,
+        categories: [
+          { name: 'Animals', prompts: 314 },
+          { name: 'Vehicles', prompts: 104 },
+        ],
+        challenges: [{ name: 'Basic', prompts: 100 }],
+      };
+    },
+    async startBenchmark(request) {
+      api.calls.push({ name: 'startBenchmark', args: [request] });
+      return { jobId: 'benchmark-1' };
+    },
     async abState(): Promise<AbStateDto> {
       const next = api.pairs.find((p) => !api.votes.some((v) => v.pairId === p.id));
       return {

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbJudgingView,
+  AbSetupView,
   AuditSetupView,
   createEvalStore,
   EvalProvider,
@@ -36,6 +37,111 @@ const mount = (node: ReactNode) =>
     </EvalProvider>,
   );
 const callsOf = (name: string) => api.calls.filter((c) => c.name === name).map((c) => c.args);
+
+describe('<AbSetupView />', () => {
+  const choices = {
+    models: [
+      { path: '/m/shapes', name: 'shapes' },
+      { path: '/m/sd15', name: 'sd15' },
+    ],
+    schedulers: ['Euler a', 'DDIM'],
+  };
+
+  it('sends the prompt subset, seeds and variants, then opens the session when done', async () => {
+    const user = userEvent.setup();
+    const created: string[] = [];
+    mount(
+      <AbSetupView
+        folderFor={(name) => `/eval/ab/${name}`}
+        defaultName="cats"
+        choices={choices}
+        base={{ model: '/m/shapes', scheduler: 'Euler a', steps: 2, cfg: 5 }}
+        size={{ width: 64, height: 64 }}
+        onCreated={(dir) => created.push(dir)}
+      />,
+    );
+    await user.selectOptions(await screen.findByLabelText('Category'), 'Animals');
+    const count = screen.getByLabelText('Prompts');
+    await user.clear(count);
+    await user.type(count, '2');
+    const b = screen.getByRole('group', { name: 'Variant B' });
+    expect((within(b).getByLabelText('Scheduler') as HTMLSelectElement).value).toBe('DDIM');
+    await user.selectOptions(within(b).getByLabelText('Model'), '/m/sd15');
+    await user.clear(within(b).getByLabelText('CFG'));
+    await user.type(within(b).getByLabelText('CFG'), '7');
+    expect(screen.getByText(/8 images \(2 prompts × 2 seeds × 2 variants\)/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Render and start judging' }));
+    expect(callsOf('startBenchmark')).toEqual([
+      [
+        {
+          dir: '/eval/ab/cats',
+          name: 'cats',
+          prompts: { categories: ['Animals'], count: 2 },
+          seeds: [1, 2],
+          settings: { width: 64, height: 64 },
+          variants: [
+            {
+              id: 'a',
+              label: 'shapes · Euler a · 2 steps · CFG 5',
+              settings: { model: '/m/shapes', scheduler: 'Euler a', steps: 2, cfg: 5 },
+            },
+            {
+              id: 'b',
+              label: 'sd15 · DDIM · 2 steps · CFG 7',
+              settings: { model: '/m/sd15', scheduler: 'DDIM', steps: 2, cfg: 7 },
+            },
+          ],
+        },
+      ],
+    ]);
+    act(() => api.emit({ status: 'progress', jobId: 'benchmark-1', done: 3, total: 8 }));
+    expect(screen.getByLabelText('Benchmark progress').textContent).toContain('3/8 images');
+    expect(created).toEqual([]);
+    act(() => api.emit({ status: 'done', jobId: 'benchmark-1' }));
+    await waitFor(() => expect(created).toEqual(['/eval/ab/cats']));
+  });
+
+  it('refuses seeds that are not whole numbers without calling main', async () => {
+    const user = userEvent.setup();
+    mount(
+      <AbSetupView
+        folderFor={(name) => `/eval/ab/${name}`}
+        defaultName="x"
+        choices={choices}
+        base={{}}
+        size={{ width: 64, height: 64 }}
+        onCreated={() => undefined}
+      />,
+    );
+    const seeds = screen.getByLabelText('Seeds');
+    await user.clear(seeds);
+    await user.type(seeds, '1, two');
+    await user.click(screen.getByRole('button', { name: 'Render and start judging' }));
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Seeds must be whole numbers, e.g. 1, 2, 3.',
+    );
+    expect(callsOf('startBenchmark')).toEqual([]);
+  });
+
+  it('shows main’s refusal next to the form', async () => {
+    const user = userEvent.setup();
+    api.startBenchmark = async () => {
+      throw new Error('`variants.b.model` must be a model from the models list; received "/x".');
+    };
+    mount(
+      <AbSetupView
+        folderFor={(name) => `/eval/ab/${name}`}
+        defaultName="x"
+        choices={choices}
+        base={{}}
+        size={{ width: 64, height: 64 }}
+        onCreated={() => undefined}
+      />,
+    );
+    await user.click(screen.getByRole('button', { name: 'Render and start judging' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/variants\.b\.model/);
+  });
+});
 
 describe('<AuditSetupView />', () => {
   it('shows the plan and the interval the seeds buy before running', async () => {

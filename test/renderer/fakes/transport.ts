@@ -136,6 +136,11 @@ export function createFakeTransport(options: { desktop?: boolean } = {}): FakeTr
       safetyTerms: () => TERMS,
       safetyReloadTerms: () => TERMS,
       evalWorkspace: () => structuredClone(WORKSPACE),
+      evalBenchmarkOptions: () => ({
+        prompts: 1632,
+        categories: [{ name: 'Animals', prompts: 314 }],
+        challenges: [{ name: 'Basic', prompts: 100 }],
+      }),
       previewControlHint: ({ width, height }) => ({
         png: new Uint8Array([137, 80, 78, 71, 1]),
         width,

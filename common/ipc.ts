@@ -417,6 +417,8 @@ export interface ScoreAgreementDto {
 
 export interface RankingDto {
   ratings: RatingDto[];
+  /** What each variant id stands for (the benchmark's labels), when known. */
+  labels?: Record<string, string>;
   winRates: WinRateDto[];
   agreements: ScoreAgreementDto[];
   votes: number;

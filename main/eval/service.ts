@@ -282,8 +282,12 @@ export function createEvalService(options: EvalServiceOptions) {
       const ranking = rankVotes(s.spec.variants, votes);
       const clip = await readScores(s.benchmarkDir, 'clipscore');
       const agreements = clip.size ? [scoreAgreement('CLIPScore', votes, clip)] : [];
+      // Variant ids are short file-name parts; the benchmark keeps what each one means.
+      const bench = await readJsonFile<BenchmarkSpec>(path.join(s.benchmarkDir, 'benchmark.json'));
+      const labels = Object.fromEntries((bench?.variants ?? []).map((v) => [v.id, v.label]));
       return {
         ...ranking,
+        labels,
         ratings: ranking.ratings.map((r) => ({
           ...r,
           eloLow: 1000 + (400 * r.low) / Math.LN10,

@@ -42,7 +42,7 @@ export function RankingView(props: { sessionDir: string }) {
           {ranking.ratings.map((r, i) => (
             <tr key={r.item}>
               <td>{i + 1}</td>
-              <td>{r.item}</td>
+              <td>{ranking.labels?.[r.item] ?? r.item}</td>
               <td>
                 {Math.round(r.elo)} [{Math.round(r.eloLow)}–{Math.round(r.eloHigh)}]
               </td>
@@ -58,7 +58,7 @@ export function RankingView(props: { sessionDir: string }) {
           <tr>
             <th>Category</th>
             {items.map((i) => (
-              <th key={i}>{i}</th>
+              <th key={i}>{ranking.labels?.[i] ?? i}</th>
             ))}
           </tr>
         </thead>

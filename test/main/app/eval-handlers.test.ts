@@ -164,6 +164,7 @@ describe('evaluation calls', () => {
     await t.studio.handlers.evalVote({ dir, pairId: second.pair!.id, choice: 'left' });
     const ranking = await t.studio.handlers.evalAbRanking({ dir });
     expect(ranking.votes).toBe(2);
+    expect(ranking.labels).toEqual({ euler: 'Euler', ddim: 'DDIM' });
     expect(ranking.ratings.map((r) => r.comparisons)).toEqual([2, 2]);
 
     // The same request again resumes: no image is generated twice and the votes stay.

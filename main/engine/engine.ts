@@ -35,7 +35,7 @@ export interface EngineOptions {
 
 export class Engine {
   private readonly cache = new ModelCache();
-  private readonly safety: SafetyGate;
+  private safety: SafetyGate;
   private readonly queue: Job[] = [];
   private running?: Job;
   private readonly listeners = new Set<(e: JobEvent) => void>();
@@ -76,6 +76,16 @@ export class Engine {
 
   listModels(directories: string[]): Promise<ModelInfo[]> {
     return listModels(directories);
+  }
+
+  /**
+   * Replaces the safety settings, keeping the loaded models. Call it while no job runs (the
+   * worker host waits for idle), so a job never sees two policies.
+   */
+  async configureSafety(config: SafetyFilterConfig): Promise<void> {
+    const old = this.safety;
+    this.safety = new SafetyGate(config);
+    await old.release();
   }
 
   async unloadModels(): Promise<void> {

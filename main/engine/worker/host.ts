@@ -3,9 +3,8 @@
  * session.run blocks the thread that calls it, which is why inference lives here and not on the
  * Electron main thread (docs/onnx-contract.md §7).
  *
- * Safety settings. The Engine takes its safety configuration when it is constructed, so
- * `configureSafety` builds a new Engine with the new settings once the current one is idle (no
- * job running or queued), after freeing the old one's models and filters. Jobs submitted while a
+ * Safety settings. `configureSafety` gives the Engine its new safety settings once it is idle (no
+ * job running or queued); the loaded models stay loaded. Jobs submitted while a
  * change is pending are held here and handed to the new Engine in order, so every job runs under
  * the settings in force when it was submitted, and never under a mix.
  */
@@ -39,15 +38,13 @@ const resources: SafetyFilterConfig = {
   ...(data.safety?.testClassifier === 'flag-all' ? { classifier: flagAllClassifier() } : {}),
 };
 
-function startEngine(settings: SafetySettings | undefined): {
-  engine: Engine;
-  detach: () => void;
-} {
+function startEngine(settings: SafetySettings | undefined): { engine: Engine } {
   const engine = new Engine({ safety: { ...resources, ...(settings ? { settings } : {}) } });
-  return { engine, detach: engine.onEvent(emit) };
+  engine.onEvent(emit);
+  return { engine };
 }
 
-let current = startEngine(data.safety?.settings);
+const current = startEngine(data.safety?.settings);
 /** Jobs handed to the current Engine that have not settled (running or queued there). */
 let active = 0;
 /** Settings waiting for the current Engine to become idle. */
@@ -73,14 +70,8 @@ async function swap(): Promise<void> {
   swapping = true;
   const settings = pending;
   pending = null;
-  const old = current;
-  try {
-    await old.engine.unloadModels();
-  } catch {
-    // Freeing sessions that failed to load can fail too; the new Engine starts clean regardless.
-  }
-  old.detach();
-  current = startEngine(settings);
+  // The models stay loaded: only the safety gate is rebuilt.
+  await current.engine.configureSafety({ ...resources, settings });
   swapping = false;
   for (const job of held.splice(0)) submit(job.jobId, job.input);
   // Settings that arrived during the swap: apply them now (nothing has run in between).

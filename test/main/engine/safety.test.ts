@@ -115,4 +115,19 @@ describe('Engine safety gate', () => {
     });
     await expect(job).rejects.toThrow(/nude.*sexual/);
   });
+
+  it('takes new safety settings without reloading the model', async () => {
+    const engine = new Engine({
+      safety: { classifier: flagEverything(), settings: { policy: 'blur' } },
+    });
+    const input = { model, prompt: 'a red circle', steps: 2, width: 64, height: 64, seed: 1 };
+    const first = await engine.submit('a', input);
+    expect(first.images[0].safety?.action).toBe('blur');
+    await engine.configureSafety({ classifier: flagEverything(), settings: { policy: 'block' } });
+    const second = await engine.submit('b', input);
+    expect(second.images).toEqual([]);
+    expect(second.safety?.map((d) => d.action)).toEqual(['block']);
+    expect(second.timings.loadMs).toBe(0);
+    await engine.unloadModels();
+  });
 });

@@ -38,8 +38,14 @@ async function imagesShown() {
 
 describe('blind A/B judging (server mode)', () => {
   it('renders a tiny session, takes keyboard votes, and keeps them across a reload', async () => {
+    // The model list arrives after the page and applies the model's defaults (steps included),
+    // so wait for it before changing settings; otherwise it can overwrite them.
+    await expect
+      .poll(() => page().getByLabel('Model', { exact: true }).inputValue())
+      .toMatch(/emulsion-shapes$/);
     // The variants start from the Create view's settings: 2 steps there.
     await page().getByLabel('Steps value').fill('2');
+    await expect.poll(() => page().getByLabel('Steps value').inputValue()).toBe('2');
     await nav('Evaluate');
     await page().getByRole('tab', { name: 'A/B judging' }).click();
 

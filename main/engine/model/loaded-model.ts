@@ -1,8 +1,9 @@
 /**
  * A model folder with its sessions loaded and checked. Sessions load once and are reused across
- * jobs; loading another folder (or another provider) releases the previous sessions first, so two
- * multi-gigabyte UNets are never resident together.
+ * jobs; loading another folder (or another provider) releases the previous sessions first. The
+ * one exception is a job's second model (base + refiner), which stays loaded with the first.
  */
+import path from 'node:path';
 import { EmulsionError } from '../../../common/errors.ts';
 import type { ExecutionProviderName } from '../../../common/generation.ts';
 import { createLogger } from '../log.ts';
@@ -55,24 +56,54 @@ export interface LoadedModel {
 export class ModelCache {
   readonly clock: RunClock = { sessionRunMs: 0 };
   private current?: LoadedModel;
+  /**
+   * A second model kept loaded for the job's other pass (the refiner of a base, or the base of a
+   * refiner), so a base → refiner job does not reload both models every time. Any other switch
+   * releases it: at most the two models one job needs are resident.
+   */
+  private companion?: LoadedModel;
   private pending?: { key: string; promise: Promise<LoadedModel> };
 
   get loaded(): LoadedModel | undefined {
     return this.current;
   }
 
-  /** Returns the loaded model for `root`, loading it (and releasing another) if needed. */
+  /**
+   * Returns the loaded model for `root`, loading it if needed. `keep` names the folder of the
+   * job's other model, which may stay loaded; every other model is released first.
+   */
   async get(
     root: string,
     provider: ExecutionProviderName,
     onLoading?: (component: string) => void,
+    keep?: string,
   ): Promise<LoadedModel> {
     const folder = readModelFolder(root);
     const key = `${folder.root}\u0000${provider}`;
-    if (this.current && this.keyOf(this.current) === key) return this.current;
+    const keepKey = keep === undefined ? undefined : `${path.resolve(keep)}\u0000${provider}`;
+    // A companion this job needs neither as its model nor as its other pass is released.
+    if (this.companion && ![key, keepKey].includes(this.keyOf(this.companion))) {
+      await this.releaseModel(this.companion);
+      this.companion = undefined;
+    }
+    // The model asked for is the companion (the refiner pass of a base job): swap their roles.
+    if (this.companion && this.keyOf(this.companion) === key) {
+      [this.current, this.companion] = [this.companion, this.current];
+    }
+    if (this.current && this.keyOf(this.current) === key) {
+      if (this.companion && this.keyOf(this.companion) !== keepKey) {
+        await this.releaseModel(this.companion);
+        this.companion = undefined;
+      }
+      return this.current;
+    }
     // Deduplicate concurrent loads of the same folder.
     if (this.pending?.key === key) return this.pending.promise;
-    await this.release();
+    if (this.current) {
+      if (this.keyOf(this.current) === keepKey && !this.companion) this.companion = this.current;
+      else await this.releaseModel(this.current);
+      this.current = undefined;
+    }
     const promise = this.load(folder, provider, onLoading);
     this.pending = { key, promise };
     try {
@@ -104,10 +135,14 @@ export class ModelCache {
     return model.vaeEncoder;
   }
 
+  /** Releases every loaded model. */
   async release(): Promise<void> {
-    const model = this.current;
-    this.current = undefined;
-    if (!model) return;
+    const models = [this.current, this.companion];
+    this.current = this.companion = undefined;
+    for (const model of models) if (model) await this.releaseModel(model);
+  }
+
+  private async releaseModel(model: LoadedModel): Promise<void> {
     const sessions = [
       model.textEncoder,
       model.textEncoder2,

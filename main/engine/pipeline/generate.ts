@@ -76,7 +76,7 @@ export async function generate(
   // model before any step runs) with their preprocessed hints.
   const previous = cache.loaded;
   const onLoading = (component: string) => emit({ status: 'loading', component });
-  const model = await cache.get(request.model, request.provider, onLoading);
+  const model = await cache.get(request.model, request.provider, onLoading, request.refiner?.model);
   const loadMs = previous === model ? 0 : model.loadMs;
   for (const part of [model.textEncoder, model.unet, model.vaeDecoder]) {
     if (part.session.fallback) warn(`${part.session.component}: ${part.session.fallback}.`);

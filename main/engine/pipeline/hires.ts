@@ -179,7 +179,12 @@ export async function runHires(
   run: HiresRun,
 ): Promise<{ model: LoadedModel; latents: Float32Array; hints: ControlHint[] }> {
   const { cache, request, loop } = run;
-  const model = await cache.get(request.model, request.provider, run.onLoading);
+  const model = await cache.get(
+    request.model,
+    request.provider,
+    run.onLoading,
+    request.refiner?.model,
+  );
   throwIfCancelled(loop.signal);
   const up = await upscale(
     cache,

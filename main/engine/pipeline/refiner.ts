@@ -173,7 +173,8 @@ export async function runRefiner(
   run: RefinerRun,
 ): Promise<{ model: LoadedModel; latents: Float32Array }> {
   const { cache, request, shape, loop } = run;
-  const model = await cache.get(plan.folder.root, request.provider, run.onLoading);
+  // The base stays loaded as the companion, so the next base → refiner job reloads nothing.
+  const model = await cache.get(plan.folder.root, request.provider, run.onLoading, request.model);
   throwIfCancelled(loop.signal);
   const channels = model.unet.contract.channels ?? shape.channels;
   if (model.traits.inpaint || channels !== shape.channels) {

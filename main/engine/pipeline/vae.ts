@@ -3,9 +3,60 @@
  * ÷ scaling_factor before decoding (Rombach et al. 2022, §4.3.2; diffusers AutoencoderKL).
  */
 import { EmulsionError } from '../../../common/errors.ts';
+import type { ModelFolder } from '../model/folder.ts';
 import type { LoadedModel, ModelCache } from '../model/loaded-model.ts';
 import { makeTensor, toFloat32 } from '../ort/tensors.ts';
 import type { NoiseSource } from '../schedulers/types.ts';
+
+/** Per-channel latent statistics some VAEs declare (diffusers: `latents_mean`, `latents_std`). */
+export interface LatentStats {
+  mean: number[];
+  std: number[];
+}
+
+export function latentStats(folder: ModelFolder, channels: number): LatentStats | undefined {
+  const { latents_mean: mean, latents_std: std } = folder.vaeConfig;
+  const ok = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length === channels && v.every((x) => typeof x === 'number');
+  return ok(mean) && ok(std) ? { mean, std } : undefined;
+}
+
+/**
+ * UNet-space latents → what the decoder takes: z/sf, or z·std/sf + mean when the VAE declares
+ * latent statistics (diffusers StableDiffusionXLPipeline decode step). `out` may alias `z`.
+ */
+export function toDecoderSpace(
+  z: Float32Array,
+  channels: number,
+  sf: number,
+  stats: LatentStats | undefined,
+  out = new Float32Array(z.length),
+): Float32Array {
+  const plane = z.length / channels;
+  for (let c = 0; c < channels; c++) {
+    const scale = stats ? stats.std[c] / sf : 1 / sf;
+    const shift = stats ? stats.mean[c] : 0;
+    for (let i = c * plane; i < (c + 1) * plane; i++) out[i] = z[i] * scale + shift;
+  }
+  return out;
+}
+
+/** The inverse, for encoder output: (x − mean)·sf/std, or x·sf without statistics. */
+export function fromEncoderSpace(
+  x: ArrayLike<number>,
+  channels: number,
+  sf: number,
+  stats: LatentStats | undefined,
+  out = new Float32Array(x.length),
+): Float32Array {
+  const plane = x.length / channels;
+  for (let c = 0; c < channels; c++) {
+    const scale = stats ? sf / stats.std[c] : sf;
+    const shift = stats ? stats.mean[c] : 0;
+    for (let i = c * plane; i < (c + 1) * plane; i++) out[i] = (x[i] - shift) * scale;
+  }
+  return out;
+}
 
 /**
  * Encodes [1,3,H,W] images in [−1,1] and returns scaled latents for every batch item: one image
@@ -39,6 +90,7 @@ export async function encodeImage(
   const [, channels, h, w] = dims;
   const per = 4 * h * w;
   const sf = model.folder.scalingFactor;
+  const stats = latentStats(model.folder, 4);
   if (contract.output === 'latent_parameters') {
     if (channels !== 8) {
       throw new EmulsionError(
@@ -52,17 +104,19 @@ export async function encodeImage(
     const result = new Float32Array(per * batch);
     for (let b = 0; b < batch; b++) {
       const data = source(b);
+      const sample = result.subarray(b * per, (b + 1) * per);
       for (let i = 0; i < per; i++) {
         const logvar = Math.min(20, Math.max(-30, data[per + i]));
-        result[b * per + i] = (data[i] + Math.exp(0.5 * logvar) * eps[b * per + i]) * sf;
+        sample[i] = data[i] + Math.exp(0.5 * logvar) * eps[b * per + i];
       }
+      fromEncoderSpace(sample, 4, sf, stats, sample);
     }
     return result;
   }
   const latent = new Float32Array(per * batch);
   for (let b = 0; b < batch; b++) {
-    const data = source(b);
-    for (let i = 0; i < per; i++) latent[b * per + i] = data[i] * sf;
+    const out = latent.subarray(b * per, (b + 1) * per);
+    fromEncoderSpace(source(b).subarray(0, per), 4, sf, stats, out);
   }
   return latent;
 }
@@ -79,10 +133,10 @@ export async function decodeLatents(
   const { session, contract } = model.vaeDecoder;
   const per = channels * h * w;
   const sf = model.folder.scalingFactor;
+  const stats = latentStats(model.folder, channels);
   const images = [];
   for (let b = 0; b < batch; b++) {
-    const z = new Float32Array(per);
-    for (let i = 0; i < per; i++) z[i] = latents[b * per + i] / sf;
+    const z = toDecoderSpace(latents.subarray(b * per, (b + 1) * per), channels, sf, stats);
     const feeds = {
       latent_sample: makeTensor(
         contract.latentType,

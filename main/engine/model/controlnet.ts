@@ -136,6 +136,7 @@ export function checkControlNet(session: LoadedSession, root: string, field: str
 export async function attachControlUnet(
   cache: ModelCache,
   model: LoadedModel,
+  onLoading?: (component: string) => void,
 ): Promise<ControlUnet> {
   const own = residualInputs(model.unet.session);
   if (own.length > 0) return { ...model.unet, residuals: own };
@@ -151,6 +152,7 @@ export async function attachControlUnet(
       model.folder.files.unet,
     );
   }
+  onLoading?.('controlnet_unet');
   const session = await loadSession(file, 'controlnet_unet', model.requestedProvider, cache.clock);
   try {
     const contract = checkUnet(session, model.unet.contract.width);
@@ -179,6 +181,7 @@ export async function attachControlNet(
   unet: ControlUnet,
   dir: string,
   field: string,
+  onLoading?: (component: string) => void,
 ): Promise<ControlNetModel> {
   const file = controlNetFile(dir, field);
   const key = `controlnet:${file}`;
@@ -187,6 +190,7 @@ export async function attachControlNet(
     checkControlPairing(cached, unet, model, field);
     return cached;
   }
+  onLoading?.('controlnet');
   const session = await loadSession(file, 'controlnet', model.requestedProvider, cache.clock);
   try {
     const net = checkControlNet(session, path.dirname(file), field);

@@ -42,14 +42,15 @@ export async function prepareControl(
   request: Pick<GenerateRequest, 'control'>,
   width: number,
   height: number,
+  onLoading?: (component: string) => void,
 ): Promise<{ steps?: ControlSteps; hints: ControlHint[] }> {
   const units = request.control ?? [];
   if (units.length === 0) return { hints: [] };
-  const unet = await attachControlUnet(cache, model);
+  const unet = await attachControlUnet(cache, model, onLoading);
   const prepared: PreparedUnit[] = [];
   for (const [index, unit] of units.entries()) {
     const field = `control[${index}].model`;
-    const net = await attachControlNet(cache, model, unet, unit.model, field);
+    const net = await attachControlNet(cache, model, unet, unit.model, field, onLoading);
     const hint = await prepareHint(
       unit,
       index,

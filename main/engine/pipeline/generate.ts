@@ -91,7 +91,14 @@ export async function generate(
         `scheduler, not ${resolved.displayName}.`,
     );
   }
-  const control = await prepareControl(cache, model, request, request.width, request.height);
+  const control = await prepareControl(
+    cache,
+    model,
+    request,
+    request.width,
+    request.height,
+    onLoading,
+  );
   throwIfCancelled(ctx.signal);
 
   // 2. Encode prompts: [uncond; cond], skipping the negative when CFG is off (guidance ≤ 1).

@@ -196,7 +196,14 @@ export async function runHires(
     run.noise,
   );
   const start = noiseForPass(up, plan, run.noise);
-  const control = await prepareControl(cache, model, request, plan.width, plan.height);
+  const control = await prepareControl(
+    cache,
+    model,
+    request,
+    plan.width,
+    plan.height,
+    run.onLoading,
+  );
   const segment = {
     model,
     scheduler: plan.scheduler,

@@ -3,28 +3,12 @@
  * output folder. Finished images are saved by the gallery (gallery-service.ts), which writes both
  * metadata chunks and indexes them.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EmulsionError } from '../../common/errors.ts';
 import type { OutputFile } from '../../common/ipc.ts';
 
-/** Writes to a temporary file in the same folder, then renames: readers never see half a PNG. */
-export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    await fs.writeFile(temp, data, { flag: 'wx' });
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw new EmulsionError('IO_ERROR', `Could not write ${file}: ${(err as Error).message}`, {
-      file,
-    });
-  }
-}
+export { writeFileAtomic } from '../lib/atomic-write.ts';
 
 /** The newest `limit` PNG files directly inside `folder`; a missing folder lists as empty. */
 export async function listOutputs(folder: string, limit = 200): Promise<OutputFile[]> {

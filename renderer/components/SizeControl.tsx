@@ -42,36 +42,8 @@ export function SizeControl() {
       </Field>
       {value === 'custom' ? (
         <div className="row">
-          <Field label="Width" field="width" hint="Multiple of 8">
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="number"
-                min={64}
-                max={4096}
-                step={8}
-                value={Number.isFinite(width) ? width : ''}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(e) => setForm({ width: Number(e.target.value) })}
-              />
-            )}
-          </Field>
-          <Field label="Height" field="height" hint="Multiple of 8">
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="number"
-                min={64}
-                max={4096}
-                step={8}
-                value={Number.isFinite(height) ? height : ''}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(e) => setForm({ height: Number(e.target.value) })}
-              />
-            )}
-          </Field>
+          <DimensionField label="Width" field="width" value={width} />
+          <DimensionField label="Height" field="height" value={height} />
         </div>
       ) : null}
       <Field label="Batch" field="batch" hint="Images per run">
@@ -90,5 +62,27 @@ export function SizeControl() {
         )}
       </Field>
     </>
+  );
+}
+
+/** A custom width or height: a multiple of 8 that the engine validates. */
+function DimensionField(props: { label: string; field: 'width' | 'height'; value: number }) {
+  const setForm = useStudio((s) => s.setForm);
+  return (
+    <Field label={props.label} field={props.field} hint="Multiple of 8">
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          type="number"
+          min={64}
+          max={4096}
+          step={8}
+          value={Number.isFinite(props.value) ? props.value : ''}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          onChange={(e) => setForm({ [props.field]: Number(e.target.value) })}
+        />
+      )}
+    </Field>
   );
 }

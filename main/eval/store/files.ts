@@ -1,51 +1,14 @@
 /**
- * Crash-safe file writes. An audit or judging session may be killed at any instant (the app
- * quits, the machine sleeps, a user presses Ctrl+C twice), so:
- *  - whole files are written to a temporary name, fsynced, then renamed over the target: a reader
- *    sees the old file or the new one, never half of one (rename is atomic within a POSIX
- *    filesystem and on NTFS via MoveFileEx);
- *  - the parent directory is fsynced after the rename where the platform allows it, so the new
- *    name itself survives a power cut.
+ * Small crash-safe file helpers for audits and judging sessions, which may be killed at any
+ * instant: whole-file writes come from main/lib/atomic-write.ts; reads treat a missing file as
+ * absent.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { EmulsionError } from '../../../common/errors.ts';
+import { ioError, writeFileAtomic as writeAtomic } from '../../lib/atomic-write.ts';
 
-function ioError(action: string, file: string, err: unknown): EmulsionError {
-  const reason = err instanceof Error ? err.message : String(err);
-  return new EmulsionError('IO_ERROR', `Could not ${action} ${file}: ${reason}`, { file });
-}
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; the rename is still atomic there.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-    await fsyncDirectory(dir);
-  } catch (err) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw ioError('write', file, err);
-  }
+/** An atomic write that creates the audit's folders as it goes. */
+export function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  return writeAtomic(file, data, { makeDir: true });
 }
 
 export async function readJsonFile<T>(file: string): Promise<T | undefined> {

@@ -188,28 +188,20 @@ export function AbSetupView(props: {
         <input value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
       </label>
       <div className="row">
-        <label className="field">
-          Category
-          <select value={category} onChange={(e) => setCategory(e.target.value)}>
-            <option value="">All categories</option>
-            {options?.categories.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name} ({c.prompts})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Challenge
-          <select value={challenge} onChange={(e) => setChallenge(e.target.value)}>
-            <option value="">All challenges</option>
-            {options?.challenges.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name} ({c.prompts})
-              </option>
-            ))}
-          </select>
-        </label>
+        <CountedSelect
+          label="Category"
+          all="All categories"
+          value={category}
+          options={options?.categories}
+          onChange={setCategory}
+        />
+        <CountedSelect
+          label="Challenge"
+          all="All challenges"
+          value={challenge}
+          options={options?.challenges}
+          onChange={setChallenge}
+        />
         <label className="field">
           Prompts
           <input
@@ -288,5 +280,28 @@ export function AbSetupView(props: {
         </p>
       )}
     </section>
+  );
+}
+
+/** A PartiPrompts filter: "all", or one name with its prompt count. */
+function CountedSelect(props: {
+  label: string;
+  all: string;
+  value: string;
+  options: readonly { name: string; prompts: number }[] | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="field">
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{props.all}</option>
+        {props.options?.map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.name} ({c.prompts})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
